@@ -9,3 +9,9 @@ export class ConfigError extends Error {
     super(message)
   }
 }
+
+/** Quotes a user-supplied value for an error message, shortening very long ones. */
+export function quoteValue(value: unknown, maxLength = 80): string {
+  const text = typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value))
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text
+}

@@ -1,0 +1,249 @@
+import * as core from '@actions/core'
+import { isAuthFailure, parseApiError, requestIdOf, type ApiErrorDetails } from './api-error.js'
+import type { CallResult } from './client.js'
+import { denialLines } from './denial.js'
+import type { BatchPlan } from './plan.js'
+import type { SmsApi } from './sms-api.js'
+
+/** Our own error codes, for failures that carry no code from the API. */
+export const FailureCode = {
+  notAttempted: 'NOT_ATTEMPTED',
+  network: 'NETWORK_ERROR',
+  timeout: 'TIMEOUT',
+  internal: 'INTERNAL_ERROR'
+} as const
+
+export interface BatchFailure {
+  /** HTTP status, or null when no response arrived. */
+  status: number | null
+  errorCode: string
+  errorMsg: string
+}
+
+/** What happened to one batch. deletedIds and failedIds split ids exactly. */
+export interface DeleteBatchResult {
+  batch: number
+  ids: string[]
+  deletedIds: string[]
+  failedIds: string[]
+  /** Set whenever failedIds is not empty. */
+  failure?: BatchFailure
+  /** IDs we count as deleted because a check found them gone after a lost response. */
+  alreadyAbsentIds: string[]
+  /** Requests sent for the delete (0 when not attempted). */
+  attempts: number
+}
+
+export interface ExecutionResult {
+  batches: DeleteBatchResult[]
+  /** The 401/403 that stopped the run, if one did. */
+  denial?: { batch: number; error: ApiErrorDetails }
+}
+
+export interface ExecuteOptions {
+  concurrency: number
+}
+
+/**
+ * Sends every batch and accounts for every ID. The first batch goes alone, so a
+ * bad credential costs one request; once a batch succeeds, up to `concurrency`
+ * run at once. A 401/403 stops the run: batches not yet started are marked not attempted.
+ */
+export async function executeBatches(
+  batches: readonly BatchPlan[],
+  api: SmsApi,
+  options: ExecuteOptions
+): Promise<ExecutionResult> {
+  const results: (DeleteBatchResult | undefined)[] = new Array<DeleteBatchResult | undefined>(
+    batches.length
+  )
+  let denial: ExecutionResult['denial']
+  let next = 0
+
+  const runNext = async (): Promise<void> => {
+    const plan = batches[next++]
+    if (plan === undefined) return
+    const outcome = await runBatch(plan, batches.length, api)
+    results[plan.batch - 1] = outcome.result
+    if (outcome.denial && denial === undefined)
+      denial = { batch: plan.batch, error: outcome.denial }
+  }
+
+  // Serial until one batch has succeeded.
+  while (
+    next < batches.length &&
+    denial === undefined &&
+    !results.some((r) => r && r.deletedIds.length > 0)
+  ) {
+    await runNext()
+  }
+  const worker = async (): Promise<void> => {
+    while (next < batches.length && denial === undefined) await runNext()
+  }
+  await Promise.all(
+    Array.from({ length: Math.min(options.concurrency, batches.length - next) }, worker)
+  )
+
+  return {
+    batches: batches.map((plan) => results[plan.batch - 1] ?? notAttempted(plan, denial?.batch)),
+    denial
+  }
+}
+
+interface BatchOutcome {
+  result: DeleteBatchResult
+  denial?: ApiErrorDetails
+}
+
+/** Runs one batch with its log lines kept together in one group, even when batches overlap. */
+async function runBatch(plan: BatchPlan, total: number, api: SmsApi): Promise<BatchOutcome> {
+  const lines: string[] = []
+  const log = (line: string): void => {
+    lines.push(line)
+  }
+  let outcome: BatchOutcome
+  try {
+    outcome = await deleteBatch(plan, api, log)
+  } catch (error) {
+    // A bug, not an API answer: record it so the IDs stay accounted for, and fail the job.
+    const message = error instanceof Error ? error.message : String(error)
+    log(`Unexpected error: ${message}`)
+    outcome = {
+      result: failed(plan, { status: null, errorCode: FailureCode.internal, errorMsg: message }, 1)
+    }
+  }
+  core.startGroup(
+    `Batch ${plan.batch}/${total}: ${plan.ids.length} IDs, ${describeResult(outcome.result)}`
+  )
+  for (const line of lines) core.info(line)
+  core.endGroup()
+  return outcome
+}
+
+async function deleteBatch(
+  plan: BatchPlan,
+  api: SmsApi,
+  log: (line: string) => void
+): Promise<BatchOutcome> {
+  const label = `Batch ${plan.batch}`
+  log(`IDs: ${plan.ids.join(', ')}`)
+  const call = await api.deleteSources(plan.ids, label, log)
+  const { response } = call
+  if (response && response.status >= 200 && response.status < 300) {
+    log(`Deleted ${plan.ids.length} IDs (HTTP ${response.status}).`)
+    return { result: { ...base(plan, call.attempts), deletedIds: [...plan.ids] } }
+  }
+
+  const failure = failureOf(call)
+  if (response && isAuthFailure(response.status)) {
+    const error = parseApiError(response.status, response.body, requestIdOf(response.headers))
+    for (const line of denialLines(error)) log(line)
+    return { result: failed(plan, failure, call.attempts), denial: error }
+  }
+  log(`Failed: ${describeFailure(failure)}${call.gaveUpReason ? ` (${call.gaveUpReason})` : ''}`)
+
+  // A retry after a lost response can fail only because the first attempt already
+  // deleted the servers. Check each ID rather than report it failed blindly.
+  if (response && response.status >= 400 && response.status < 500 && call.mayHaveReachedServer) {
+    return { result: await checkAfterLostResponse(plan, failure, call.attempts, api, log) }
+  }
+  return { result: failed(plan, failure, call.attempts) }
+}
+
+async function checkAfterLostResponse(
+  plan: BatchPlan,
+  failure: BatchFailure,
+  attempts: number,
+  api: SmsApi,
+  log: (line: string) => void
+): Promise<DeleteBatchResult> {
+  log('An earlier attempt may have reached the server; checking whether each ID still exists.')
+  const absent: string[] = []
+  for (const id of plan.ids) {
+    const check = await api.showSource(id, `Check of ${id}`, log)
+    const status = check.response?.status
+    if (status === 404 && !isGatewayError(check)) {
+      absent.push(id)
+      log(`${id}: already absent (HTTP 404), counted as deleted.`)
+    } else {
+      log(
+        `${id}: ${status === undefined ? check.networkError?.message : `HTTP ${status}`}, keeps the original error.`
+      )
+      // A denied check will be denied for every ID: stop checking.
+      if (status !== undefined && isAuthFailure(status)) break
+    }
+  }
+  const absentSet = new Set(absent)
+  const failedIds = plan.ids.filter((id) => !absentSet.has(id))
+  return {
+    ...base(plan, attempts),
+    deletedIds: absent,
+    failedIds,
+    alreadyAbsentIds: absent,
+    failure: failedIds.length > 0 ? failure : undefined
+  }
+}
+
+/** A 404 from the gateway (APIGW.0101: no such API) says nothing about the server. */
+function isGatewayError(call: CallResult): boolean {
+  const { response } = call
+  return (
+    response !== undefined &&
+    /^APIGW?\./.test(parseApiError(response.status, response.body).errorCode)
+  )
+}
+
+function failureOf(call: CallResult): BatchFailure {
+  if (call.response) {
+    const error = parseApiError(call.response.status, call.response.body)
+    return { status: call.response.status, errorCode: error.errorCode, errorMsg: error.errorMsg }
+  }
+  const networkError = call.networkError
+  return {
+    status: null,
+    errorCode: networkError?.timedOut ? FailureCode.timeout : FailureCode.network,
+    errorMsg: `${networkError?.message ?? 'no response'} (after ${call.attempts} attempt${call.attempts === 1 ? '' : 's'})`
+  }
+}
+
+function base(plan: BatchPlan, attempts: number): DeleteBatchResult {
+  return {
+    batch: plan.batch,
+    ids: [...plan.ids],
+    deletedIds: [],
+    failedIds: [],
+    alreadyAbsentIds: [],
+    attempts
+  }
+}
+
+function failed(plan: BatchPlan, failure: BatchFailure, attempts: number): DeleteBatchResult {
+  return { ...base(plan, attempts), failedIds: [...plan.ids], failure }
+}
+
+function notAttempted(plan: BatchPlan, deniedBatch: number | undefined): DeleteBatchResult {
+  return failed(
+    plan,
+    {
+      status: null,
+      errorCode: FailureCode.notAttempted,
+      errorMsg:
+        deniedBatch === undefined
+          ? 'Not attempted.'
+          : `Not attempted: the run stopped after batch ${deniedBatch} was denied.`
+    },
+    0
+  )
+}
+
+function describeFailure(failure: BatchFailure): string {
+  const status = failure.status === null ? 'no response' : `HTTP ${failure.status}`
+  return `${status} ${failure.errorCode}${failure.errorMsg ? `: ${failure.errorMsg}` : ''}`
+}
+
+function describeResult(result: DeleteBatchResult): string {
+  if (result.failedIds.length === 0) return 'deleted'
+  if (result.deletedIds.length === 0)
+    return `failed (${result.failure ? describeFailure(result.failure) : ''})`
+  return `${result.deletedIds.length} deleted, ${result.failedIds.length} failed`
+}

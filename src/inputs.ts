@@ -1,0 +1,43 @@
+import * as core from '@actions/core'
+
+/**
+ * Every input the action reads, with the default that action.yml declares.
+ * The runner fills in action.yml defaults, but `node dist/index.js` run by hand
+ * (or by local-action) does not, so we apply them here too. A test keeps this
+ * table and action.yml identical.
+ */
+export const INPUT_DEFAULTS = {
+  ids: '',
+  token: '',
+  endpoint: 'https://sms.ap-southeast-3.myhuaweicloud.com',
+  'batch-size': '50',
+  'max-retries': '3',
+  'timeout-seconds': '30',
+  'fail-on-error': 'true',
+  concurrency: '2'
+} as const
+
+export type InputName = keyof typeof INPUT_DEFAULTS
+export type RawInputs = Record<InputName, string>
+
+/** The inputs that hold credentials: masked before anything else happens. */
+export const SECRET_INPUTS: readonly InputName[] = ['token']
+
+/** Reads every input once, trimmed, with its default applied when empty. */
+export function readRawInputs(
+  getInput: (name: string) => string = (name) => core.getInput(name)
+): RawInputs {
+  const inputs = {} as RawInputs
+  for (const name of Object.keys(INPUT_DEFAULTS) as InputName[]) {
+    const value = getInput(name).trim()
+    inputs[name] = value === '' ? INPUT_DEFAULTS[name] : value
+  }
+  return inputs
+}
+
+/** Registers every credential with the runner's log masker. Call before logging anything. */
+export function maskSecrets(inputs: RawInputs): void {
+  for (const name of SECRET_INPUTS) {
+    if (inputs[name] !== '') core.setSecret(inputs[name])
+  }
+}
