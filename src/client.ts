@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:http'
+import * as core from '@actions/core'
 import { HttpClient, type HttpClientResponse } from '@actions/http-client'
 import type { RequestHandler } from '@actions/http-client/lib/interfaces'
 import { parseApiError } from './api-error.js'
@@ -160,9 +161,15 @@ export class ApiClient {
           ? (callOptions.maxBodyBytes ?? MAX_ERROR_BODY_BYTES)
           : MAX_ERROR_BODY_BYTES
       const { text, truncated } = await readBounded(response.message, limit)
+      // Never log headers: they carry the credentials.
+      core.debug(
+        `${method} ${url} -> HTTP ${status}, ${text.length} characters${truncated ? ' (truncated)' : ''}`
+      )
       return { status, headers: response.message.headers, body: text, truncated }
     } catch (error) {
-      throw toNetworkError(error, controller.signal.aborted, this.options.timeoutMs)
+      const networkError = toNetworkError(error, controller.signal.aborted, this.options.timeoutMs)
+      core.debug(`${method} ${url} -> ${networkError.message}`)
+      throw networkError
     } finally {
       clearTimeout(timer)
       // Make sure nothing of this attempt stays open: a hung socket must not keep the job alive.

@@ -41,6 +41,11 @@ export interface RecordedRequest {
   body: string
   /** For deletes: the IDs sent. */
   ids?: string[]
+  /** Requests being handled when this one arrived, itself included. */
+  inFlight: number
+  /** performance.now() when it arrived, and when its response closed. */
+  arrivedAt: number
+  closedAt?: number
 }
 
 export interface FakeSmsOptions {
@@ -87,6 +92,7 @@ export class FakeSms {
   private readonly tokens: Set<string>
   private readonly denyIds: Set<string>
   private server?: Server
+  private inFlight = 0
   url = ''
 
   constructor(private readonly options: FakeSmsOptions = {}) {
@@ -115,6 +121,8 @@ export class FakeSms {
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
+      this.inFlight++
+      res.on('close', () => this.inFlight--)
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent)
           res
@@ -149,8 +157,11 @@ export class FakeSms {
       query: url.searchParams,
       route: routeOf(req.method ?? '', url.pathname),
       headers: req.headers,
-      body
+      body,
+      inFlight: this.inFlight,
+      arrivedAt: performance.now()
     }
+    res.on('close', () => (request.closedAt = performance.now()))
     this.requests.push(request)
     if (request.route === 'delete') request.ids = idsOf(body)
 
