@@ -38,7 +38,7 @@ describe('parseConfig', () => {
       valid({ 'batch-size': '20', 'timeout-seconds': '5', 'fail-on-error': 'False' })
     )
     expect(config).toMatchObject({
-      ids: { ids: ['a', 'b'], duplicates: [] },
+      target: { kind: 'ids', ids: { ids: ['a', 'b'], duplicates: [] } },
       auth: { kind: 'token', token: 'tok' },
       endpoint: 'https://sms.ap-southeast-3.myhuaweicloud.com',
       batchSize: 20,
@@ -67,7 +67,7 @@ describe('parseConfig', () => {
   })
 
   it('requires a token', () => {
-    expect(errorOf(valid({ token: '' }))).toContain("Input 'token' is required")
+    expect(errorOf(valid({ token: '' }))).toContain("No credentials: set input 'token'")
   })
 
   it('reports every bad input together', () => {

@@ -96,6 +96,7 @@ describe('deleting by ID', () => {
     expect(server.requests).toHaveLength(0)
     expect(run.log).toContain('::notice::')
     expect(run.outputs).toEqual({
+      'planned-ids': '[]',
       'deleted-ids': '[]',
       'failed-ids': '[]',
       'deleted-count': '0',
@@ -194,7 +195,7 @@ describe('input errors: clear message, no request, no stack trace', () => {
     ['an invalid ID', { ids: 'good\nbad id' }, "Input 'ids'"],
     ['malformed JSON', { ids: '["a",' }, 'not valid JSON'],
     ['a bad batch-size', { 'batch-size': '60' }, 'Input \'batch-size\': "60"'],
-    ['a missing token', { token: '' }, "Input 'token' is required"],
+    ['a missing token', { token: '' }, "No credentials: set input 'token'"],
     ['plain http to a remote host', { endpoint: 'http://sms.example.com' }, "Input 'endpoint'"]
   ])('%s', async (_name, override, fragment) => {
     const server = await startSms({ servers: ['good'] })

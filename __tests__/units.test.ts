@@ -157,6 +157,7 @@ describe('buildOutputs', () => {
 
   it('gives empty arrays and zero counts for no batches', () => {
     expect(buildOutputs([])).toEqual({
+      'planned-ids': '[]',
       'deleted-ids': '[]',
       'failed-ids': '[]',
       'deleted-count': '0',

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8175);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4774);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8175:
+/***/ 4774:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28392,6 +28392,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -31339,6 +31341,142 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/signing.ts
+/**
+ * Huawei Cloud APIG "SDK-HMAC-SHA256" request signing (AK/SK), with node:crypto only.
+ *
+ * CanonicalRequest = METHOD \n CanonicalURI \n CanonicalQuery \n CanonicalHeaders \n SignedHeaders \n hex(sha256(body))
+ * StringToSign     = SDK-HMAC-SHA256 \n X-Sdk-Date \n hex(sha256(CanonicalRequest))
+ * Signature        = hex(hmac_sha256(SK, StringToSign))
+ *
+ * Checked against @huaweicloud/huaweicloud-sdk-core's AKSKSigner in __tests__/signing.test.ts.
+ */
+
+const ALGORITHM = 'SDK-HMAC-SHA256';
+/** YYYYMMDDTHHMMSSZ in UTC */
+function formatSdkDate(date) {
+    // 2024-01-02T03:04:05.678Z -> 20240102T030405Z
+    return date
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '');
+}
+/**
+ * Returns the headers to add to the request: Host and Content-Type (as signed), X-Sdk-Date,
+ * Authorization, and X-Security-Token / X-Domain-Id when those credentials are set.
+ */
+function signRequest(request, credentials, date) {
+    const sdkDate = formatSdkDate(date);
+    const headers = {};
+    if (request.contentType)
+        headers['Content-Type'] = request.contentType;
+    // URL.host omits the default port, as the Host header the HTTP client sends does.
+    headers['Host'] = new URL(request.url).host;
+    headers['X-Sdk-Date'] = sdkDate;
+    if (credentials.securityToken)
+        headers['X-Security-Token'] = credentials.securityToken;
+    if (credentials.domainId)
+        headers['X-Domain-Id'] = credentials.domainId;
+    const signedNames = signedHeaderNames(headers);
+    const canonical = canonicalRequest(request, headers);
+    const signature = (0,external_node_crypto_.createHmac)('sha256', credentials.secretAccessKey)
+        .update(stringToSign(canonical, sdkDate), 'utf8')
+        .digest('hex');
+    headers['Authorization'] =
+        `${ALGORITHM} Access=${credentials.accessKeyId}, ` +
+            `SignedHeaders=${signedNames}, Signature=${signature}`;
+    return headers;
+}
+/** The canonical request text; `signedHeaders` are all the headers the signature covers. */
+function canonicalRequest(request, signedHeaders) {
+    const url = new URL(request.url);
+    const headerLines = sortedHeaders(signedHeaders)
+        .map(([name, value]) => `${name}:${value}\n`)
+        .join('');
+    return [
+        request.method.toUpperCase(),
+        canonicalUri(url.pathname),
+        canonicalQuery(url.search),
+        headerLines,
+        signedHeaderNames(signedHeaders),
+        sha256Hex(request.body)
+    ].join('\n');
+}
+function stringToSign(canonical, sdkDate) {
+    return [ALGORITHM, sdkDate, sha256Hex(canonical)].join('\n');
+}
+function sha256Hex(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text, 'utf8').digest('hex');
+}
+/** Leaves only A-Za-z0-9-_.~ unescaped, %XX uppercase, %20 for space. */
+function encode(text) {
+    // encodeURIComponent also leaves !'()* alone; the signature wants them escaped.
+    return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function decode(text, where) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        // The server could not decode it either: fail here rather than earn a 401.
+        throw new Error(`Cannot sign a URL with malformed percent-encoding in its ${where}: ${text}`);
+    }
+}
+/**
+ * The server decodes the path it receives and re-encodes each segment, so decode first: the
+ * WHATWG URL has already turned a space into %20, which must not become %2520. Like the Python
+ * and Go signers, decode the whole path before splitting on '/'.
+ */
+function canonicalUri(pathname) {
+    const path = decode(pathname, 'path').split('/').map(encode).join('/');
+    // Signed with a trailing slash even though it is sent without one.
+    return path.endsWith('/') ? path : `${path}/`;
+}
+/** Sorted by decoded key, then value (as the SDK does); `k` without '=' signs as `k=`. */
+function canonicalQuery(search) {
+    const query = search.replace(/^\?/, '');
+    if (query.includes('+')) {
+        // '+' means a space to some servers and a plus to others; a wrong guess costs a 401.
+        throw new Error(`Cannot sign a query with a literal '+'; send %20 or %2B: ${search}`);
+    }
+    const pairs = query
+        .split('&')
+        .filter((part) => part !== '')
+        .map((part) => {
+        const eq = part.indexOf('=');
+        const key = eq === -1 ? part : part.slice(0, eq);
+        const value = eq === -1 ? '' : part.slice(eq + 1);
+        return [decode(key, 'query'), decode(value, 'query')];
+    });
+    pairs.sort(([ka, va], [kb, vb]) => compare(ka, kb) || compare(va, vb));
+    return pairs.map(([key, value]) => `${encode(key)}=${encode(value)}`).join('&');
+}
+/** Plain UTF-16 code unit order, like Array.prototype.sort() in the SDK (not localeCompare). */
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function sortedHeaders(headers) {
+    return Object.entries(headers)
+        .map(([name, value]) => [name.toLowerCase(), value.trim()])
+        .sort(([a], [b]) => compare(a, b));
+}
+function signedHeaderNames(headers) {
+    return sortedHeaders(headers)
+        .map(([name]) => name)
+        .join(';');
+}
+
+;// CONCATENATED MODULE: ./src/auth.ts
+
+/** Headers that authenticate one attempt: the token, or a fresh signature with the current time. */
+function createAuthorizer(auth, now) {
+    if (auth.kind === 'token')
+        return () => ({ 'X-Auth-Token': auth.token });
+    return (request) => signRequest(request, auth.credentials, new Date(now()));
+}
+
 ;// CONCATENATED MODULE: ./src/api-error.ts
 /** How much of a body that is not JSON we keep as the message. */
 const MAX_TEXT_MESSAGE = 300;
@@ -31636,6 +31774,10 @@ function quoteValue(value, maxLength = 80) {
     const text = typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value));
     return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }
+/** A failure we expected could happen (the API refused, the listing broke): its message is shown as is. */
+class ActionError extends Error {
+    name = 'ActionError';
+}
 
 ;// CONCATENATED MODULE: ./src/endpoint.ts
 
@@ -31769,7 +31911,317 @@ function dedupe(values) {
     return { ids: [...seen], duplicates: [...duplicates] };
 }
 
+;// CONCATENATED MODULE: ./src/inputs.ts
+
+/**
+ * Every input the action reads, with the default that action.yml declares.
+ * The runner fills in action.yml defaults, but `node dist/index.js` run by hand
+ * (or by local-action) does not, so we apply them here too. A test keeps this
+ * table and action.yml identical.
+ */
+const INPUT_DEFAULTS = {
+    ids: '',
+    token: '',
+    endpoint: 'https://sms.ap-southeast-3.myhuaweicloud.com',
+    'batch-size': '50',
+    'max-retries': '3',
+    'timeout-seconds': '30',
+    'fail-on-error': 'true',
+    concurrency: '2',
+    'access-key-id': '',
+    'secret-access-key': '',
+    'security-token': '',
+    'domain-id': '',
+    'iam-endpoint': 'https://iam.myhuaweicloud.com',
+    'decode-authorization-message': 'true',
+    'select-state': '',
+    'select-name': '',
+    'select-disconnected': '',
+    'select-older-than': '',
+    'max-deletions': '',
+    'dry-run': 'false'
+};
+/** The inputs that hold credentials: masked before anything else happens. */
+const SECRET_INPUTS = [
+    'token',
+    'access-key-id',
+    'secret-access-key',
+    'security-token'
+];
+/** Where AK/SK come from when the inputs are empty: what huaweicloud/auth-action exports. */
+const ENV_FALLBACKS = {
+    'access-key-id': 'HUAWEI_CLOUD_ACCESS_KEY_ID',
+    'secret-access-key': 'HUAWEI_CLOUD_SECRET_ACCESS_KEY',
+    'security-token': 'HUAWEI_CLOUD_SECURITY_TOKEN'
+};
+/** Reads every input once, trimmed, with its default applied when empty. */
+function readRawInputs(getInput = (name) => core_getInput(name)) {
+    const inputs = {};
+    for (const name of Object.keys(INPUT_DEFAULTS)) {
+        const value = getInput(name).trim();
+        inputs[name] = value === '' ? INPUT_DEFAULTS[name] : value;
+    }
+    return inputs;
+}
+/** Registers every credential, from inputs or env fallbacks, with the runner's log masker. Call before logging anything. */
+function maskSecrets(inputs, env = process.env) {
+    const fallbacks = Object.values(ENV_FALLBACKS).map((name) => env[name]?.trim() ?? '');
+    for (const secret of [...SECRET_INPUTS.map((name) => inputs[name]), ...fallbacks]) {
+        if (secret !== '')
+            core_setSecret(secret);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/selection.ts
+/**
+ * Which source-server records to delete: parsing of the `select-*` inputs and the
+ * matching of listed servers against them. Pure functions, no I/O.
+ */
+
+/** The documented values of `state` in `GET /v3/sources` (SMS API reference, ListServers). */
+const SMS_STATES = Object.freeze([
+    'unavailable',
+    'waiting',
+    'initialize',
+    'replicate',
+    'syncing',
+    'stopping',
+    'stopped',
+    'skipping',
+    'deleting',
+    'clearing',
+    'cleared',
+    'clearfailed',
+    'premigready',
+    'premiged',
+    'premigfailed',
+    'cloning',
+    'cutovering',
+    'finished',
+    'error'
+]);
+const STATE_INPUT = 'select-state';
+/** Longest accepted duration: 100 years of 365 days. */
+const MAX_DURATION_MS = 100 * 365 * 24 * 60 * 60 * 1000;
+const UNIT_MS = {
+    d: 24 * 60 * 60 * 1000,
+    h: 60 * 60 * 1000,
+    m: 60 * 1000
+};
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** JSON quoting, so that quotes, newlines and surrounding spaces in a bad value stay visible. */
+function quote(value) {
+    return JSON.stringify(value);
+}
+/** Splits a list input on commas and newlines, trims the entries and drops the empty ones. */
+function splitList(raw) {
+    return raw
+        .split(/[,\r\n]/)
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== '');
+}
+function toAddDate(value) {
+    if (typeof value === 'number') {
+        return Number.isFinite(value) ? value : undefined;
+    }
+    // Tolerate epoch milliseconds sent as a string of digits.
+    if (typeof value === 'string' && /^\d{1,16}$/.test(value.trim())) {
+        return Number(value.trim());
+    }
+    return undefined;
+}
+/**
+ * Normalises one raw item of `source_servers`. Never throws. Returns undefined only when the
+ * item has no usable `id` (missing, not a string, or blank), since such a record cannot be
+ * addressed for deletion.
+ */
+function toSourceServer(raw) {
+    if (!isRecord(raw))
+        return undefined;
+    const id = raw['id'];
+    if (typeof id !== 'string' || id.trim() === '')
+        return undefined;
+    const name = raw['name'];
+    const state = raw['state'];
+    const connected = raw['connected'];
+    return {
+        id,
+        name: typeof name === 'string' ? name : '',
+        state: typeof state === 'string' ? state.trim().toLowerCase() : '',
+        connected: typeof connected === 'boolean' ? connected : undefined,
+        addDate: toAddDate(raw['add_date'])
+    };
+}
+/**
+ * Parses the `select-state` input: states separated by commas or newlines, case-insensitive.
+ * '' (or only separators and blanks) means "no state filter" and gives undefined.
+ */
+function parseStates(raw) {
+    const entries = splitList(raw);
+    if (entries.length === 0)
+        return undefined;
+    const states = new Set();
+    const unknown = [];
+    for (const entry of entries) {
+        const state = entry.toLowerCase();
+        if (SMS_STATES.includes(state)) {
+            states.add(state);
+        }
+        else if (!unknown.includes(entry)) {
+            unknown.push(entry);
+        }
+    }
+    if (unknown.length > 0) {
+        const what = unknown.length === 1 ? 'is not an SMS state' : `are not SMS states (${unknown.length})`;
+        throw new ConfigError(`Input '${STATE_INPUT}': ${unknown.map(quote).join(', ')} ${what}. ` +
+            `Valid states: ${SMS_STATES.join(', ')}.`);
+    }
+    return states;
+}
+/**
+ * Whole-name glob match: `*` is any run of characters (including none), `?` exactly one
+ * character (a Unicode code point), everything else literal. No regular expression is built,
+ * so regex metacharacters in names or patterns have no special meaning. Greedy matching with
+ * a single backtrack point for the last `*`: O(pattern × name) in the worst case.
+ */
+function globMatch(pattern, name) {
+    let p = 0;
+    let n = 0;
+    let starP = -1;
+    let starN = 0;
+    while (n < name.length) {
+        const pc = pattern[p];
+        if (pc === '*') {
+            starP = p;
+            starN = n;
+            p++;
+        }
+        else if (pc !== undefined && (pc === '?' || pc === name[n])) {
+            p++;
+            n++;
+        }
+        else if (starP >= 0) {
+            // Let the last `*` swallow one more character and retry from there.
+            p = starP + 1;
+            starN++;
+            n = starN;
+        }
+        else {
+            return false;
+        }
+    }
+    while (pattern[p] === '*')
+        p++;
+    return p === pattern.length;
+}
+/**
+ * Parses the `select-name` input: globs separated by commas or newlines (trimmed; empty
+ * entries ignored). Matching is case-sensitive and on the whole name. '' gives undefined.
+ */
+function parseNamePatterns(raw) {
+    const entries = splitList(raw);
+    if (entries.length === 0)
+        return undefined;
+    const seen = new Set();
+    const patterns = [];
+    for (const pattern of entries) {
+        if (seen.has(pattern))
+            continue;
+        seen.add(pattern);
+        const chars = Array.from(pattern);
+        patterns.push({ pattern, matches: (name) => globMatch(chars, Array.from(name)) });
+    }
+    return patterns;
+}
+/**
+ * Parses a duration such as `30d`, `12h` or `90m` (a whole number > 0 and a lower-case unit:
+ * d = days, h = hours, m = minutes; surrounding whitespace allowed) into milliseconds.
+ * '' gives undefined. Upper-case units are rejected on purpose: `30M` could mean months.
+ */
+function parseDuration(raw, inputName) {
+    const text = raw.trim();
+    if (text === '')
+        return undefined;
+    const usage = 'Use a number followed by d, h or m, for example 30d, 12h or 90m.';
+    const match = /^(\d+)([dhm])$/.exec(text);
+    const digits = match?.[1];
+    const unit = match?.[2];
+    const unitMs = unit === undefined ? undefined : UNIT_MS[unit];
+    if (digits === undefined || unitMs === undefined) {
+        throw new ConfigError(`Input '${inputName}': ${quote(text)} is not a duration. ${usage}`);
+    }
+    const amount = Number(digits);
+    if (amount <= 0) {
+        throw new ConfigError(`Input '${inputName}': ${quote(text)} is not a positive duration. ${usage}`);
+    }
+    const ms = amount * unitMs;
+    if (!Number.isSafeInteger(ms) || ms > MAX_DURATION_MS) {
+        throw new ConfigError(`Input '${inputName}': ${quote(text)} is too long; the maximum is 36500d (100 years).`);
+    }
+    return ms;
+}
+/** True when no filter is given at all (the selection would be every server). */
+function isSelectionEmpty(filter) {
+    return (filter.states === undefined &&
+        filter.namePatterns === undefined &&
+        !filter.disconnectedOnly &&
+        filter.olderThanMs === undefined);
+}
+/** Does the server match every given filter? `nowMs` is the current time, epoch milliseconds. */
+function matchesSelection(server, filter, nowMs) {
+    if (filter.states !== undefined && !filter.states.has(server.state.toLowerCase())) {
+        return false;
+    }
+    if (filter.namePatterns !== undefined &&
+        !filter.namePatterns.some((p) => p.matches(server.name))) {
+        return false;
+    }
+    // Only a server the API reports as disconnected (connected === false) is selected. When the
+    // connection state is unknown we do not select it: not deleting is the safe side.
+    if (filter.disconnectedOnly && server.connected !== false) {
+        return false;
+    }
+    // Strictly older: a server registered exactly `olderThanMs` ago is not selected. An unknown
+    // registration time is not selected either (safe side).
+    if (filter.olderThanMs !== undefined) {
+        if (server.addDate === undefined || !(nowMs - server.addDate > filter.olderThanMs)) {
+            return false;
+        }
+    }
+    return true;
+}
+function formatDuration(ms) {
+    for (const unit of ['d', 'h', 'm']) {
+        const size = UNIT_MS[unit];
+        if (size !== undefined && ms % size === 0)
+            return `${ms / size}${unit}`;
+    }
+    return `${ms}ms`;
+}
+/** One line for logs and the job summary. */
+function describeSelection(filter) {
+    const parts = [];
+    if (filter.states !== undefined) {
+        parts.push(`state in {${[...filter.states].join(', ')}}`);
+    }
+    if (filter.namePatterns !== undefined) {
+        parts.push(`name matches ${filter.namePatterns.map((p) => p.pattern).join(' or ')}`);
+    }
+    if (filter.disconnectedOnly) {
+        parts.push('Agent disconnected');
+    }
+    if (filter.olderThanMs !== undefined) {
+        const text = filter.olderThanText?.trim() || formatDuration(filter.olderThanMs);
+        parts.push(`registered more than ${text} ago`);
+    }
+    return parts.length === 0 ? 'no filter (every source server)' : parts.join('; ');
+}
+
 ;// CONCATENATED MODULE: ./src/config.ts
+
+
 
 
 
@@ -31779,7 +32231,7 @@ const MAX_BATCH_SIZE = 50;
  * Validates every input and returns the typed config. All problems are reported
  * together in one ConfigError, so a user fixes them in one go.
  */
-function parseConfig(inputs) {
+function parseConfig(inputs, env = process.env) {
     const problems = [];
     const attempt = (parse, fallback) => {
         try {
@@ -31793,14 +32245,20 @@ function parseConfig(inputs) {
         }
     };
     const config = {
-        ids: attempt(() => parseIds(inputs.ids), { ids: [], duplicates: [] }),
-        auth: attempt(() => parseAuth(inputs), { kind: 'token', token: '' }),
+        target: attempt(() => parseTarget(inputs), { kind: 'ids', ids: { ids: [], duplicates: [] } }),
+        auth: attempt(() => parseAuth(inputs, env), { kind: 'token', token: '' }),
         endpoint: attempt(() => parseEndpoint(inputs.endpoint, 'endpoint'), ''),
         batchSize: attempt(() => parseInteger(inputs, 'batch-size', 1, MAX_BATCH_SIZE), 0),
         maxRetries: attempt(() => parseInteger(inputs, 'max-retries', 0, 10), 0),
         timeoutMs: attempt(() => parseInteger(inputs, 'timeout-seconds', 1, 600) * 1000, 0),
         failOnError: attempt(() => parseBoolean(inputs, 'fail-on-error'), true),
-        concurrency: attempt(() => parseInteger(inputs, 'concurrency', 1, 10), 1)
+        concurrency: attempt(() => parseInteger(inputs, 'concurrency', 1, 10), 1),
+        iamEndpoint: attempt(() => parseEndpoint(inputs['iam-endpoint'], 'iam-endpoint'), ''),
+        decodeAuthorizationMessage: attempt(() => parseBoolean(inputs, 'decode-authorization-message'), true),
+        maxDeletions: attempt(() => inputs['max-deletions'] === ''
+            ? undefined
+            : parseInteger(inputs, 'max-deletions', 0, 100_000), undefined),
+        dryRun: attempt(() => parseBoolean(inputs, 'dry-run'), false)
     };
     if (problems.length === 1)
         throw new ConfigError(problems[0] ?? '');
@@ -31810,11 +32268,83 @@ function parseConfig(inputs) {
     }
     return config;
 }
-function parseAuth(inputs) {
-    if (inputs.token === '') {
-        throw new ConfigError("Input 'token' is required: an IAM user token for the account that owns the source servers.");
+const SELECT_INPUTS = [
+    'select-state',
+    'select-name',
+    'select-disconnected',
+    'select-older-than'
+];
+/** `ids` or `select-*`, never both. Neither is an empty ID list: nothing to do. */
+function parseTarget(inputs) {
+    const problems = [];
+    const collect = (parse) => {
+        try {
+            return parse();
+        }
+        catch (error) {
+            if (!(error instanceof ConfigError))
+                throw error;
+            problems.push(error.message);
+            return undefined;
+        }
+    };
+    const filter = {
+        states: collect(() => parseStates(inputs['select-state'])),
+        namePatterns: collect(() => parseNamePatterns(inputs['select-name'])),
+        disconnectedOnly: inputs['select-disconnected'] !== '' &&
+            (collect(() => parseBoolean(inputs, 'select-disconnected')) ?? false),
+        olderThanMs: collect(() => parseDuration(inputs['select-older-than'], 'select-older-than')),
+        olderThanText: inputs['select-older-than'] || undefined
+    };
+    const ids = collect(() => parseIds(inputs.ids));
+    if (problems.length > 0)
+        throw new ConfigError(problems.join('\n'));
+    const selectGiven = SELECT_INPUTS.filter((name) => name === 'select-disconnected' ? filter.disconnectedOnly : inputs[name] !== '');
+    if (inputs.ids !== '' && selectGiven.length > 0) {
+        throw new ConfigError(`Input 'ids' and ${selectGiven.map((n) => `'${n}'`).join(', ')} are both set. Give IDs, or choose servers with select-*, not both.`);
     }
-    return { kind: 'token', token: inputs.token };
+    if (!isSelectionEmpty(filter))
+        return { kind: 'selection', filter };
+    return { kind: 'ids', ids: ids ?? { ids: [], duplicates: [] } };
+}
+const AKSK_INPUTS = ['access-key-id', 'secret-access-key', 'security-token', 'domain-id'];
+/**
+ * Exactly one of: a token, or AK/SK (inputs first, then the env variables that
+ * huaweicloud/auth-action exports). The env is only a fallback: a token input wins
+ * over AK/SK in the env, so a job may mint its own token after auth-action ran.
+ */
+function parseAuth(inputs, env) {
+    const akskInputs = AKSK_INPUTS.filter((name) => inputs[name] !== '');
+    if (inputs.token !== '' && akskInputs.length > 0) {
+        throw new ConfigError(`Input 'token' and ${akskInputs.map((n) => `'${n}'`).join(', ')} are both set. Use one auth method: a token, or AK/SK.`);
+    }
+    if (inputs.token !== '')
+        return { kind: 'token', token: inputs.token };
+    const fromInputs = inputs['access-key-id'] !== '' || inputs['secret-access-key'] !== '';
+    const pick = (name) => fromInputs ? inputs[name] : (env[ENV_FALLBACKS[name]]?.trim() ?? '');
+    const accessKeyId = pick('access-key-id');
+    const secretAccessKey = pick('secret-access-key');
+    const securityToken = pick('security-token') || inputs['security-token'];
+    if (accessKeyId === '' && secretAccessKey === '') {
+        throw new ConfigError("No credentials: set input 'token', or 'access-key-id' and 'secret-access-key' " +
+            `(or the env variables ${ENV_FALLBACKS['access-key-id']} and ${ENV_FALLBACKS['secret-access-key']}, which huaweicloud/auth-action exports).`);
+    }
+    if (accessKeyId === '' || secretAccessKey === '') {
+        const [has, lacks] = accessKeyId === ''
+            ? ['secret-access-key', 'access-key-id']
+            : ['access-key-id', 'secret-access-key'];
+        throw new ConfigError(`'${has}' is set but '${lacks}' is not (input '${lacks}' or env ${ENV_FALLBACKS[lacks]}). AK/SK need both.`);
+    }
+    return {
+        kind: 'aksk',
+        fromEnv: !fromInputs,
+        credentials: {
+            accessKeyId,
+            secretAccessKey,
+            ...(securityToken ? { securityToken } : {}),
+            ...(inputs['domain-id'] ? { domainId: inputs['domain-id'] } : {})
+        }
+    };
 }
 function parseInteger(inputs, name, min, max) {
     const value = inputs[name];
@@ -31835,7 +32365,7 @@ function parseBoolean(inputs, name) {
 
 ;// CONCATENATED MODULE: ./src/denial.ts
 /** Every detail of a 401/403, one line each, as the API returned it. */
-function denialLines(error) {
+function denialLines(error, authKind = 'token') {
     const lines = [
         `Denied: HTTP ${error.status} ${error.errorCode}`,
         `error_msg: ${error.errorMsg || '(none)'}`
@@ -31847,15 +32377,15 @@ function denialLines(error) {
     if (error.encodedAuthorizationMessage) {
         lines.push(`encoded_authorization_message: ${error.encodedAuthorizationMessage}`);
     }
-    lines.push(...denialAdvice(error));
+    lines.push(...denialAdvice(error, authKind));
     return lines;
 }
 /** What this denial usually means, and what to do about it. */
-function denialAdvice(error) {
+function denialAdvice(error, authKind) {
     if (error.errorCode === 'SMS.9004') {
         return [
             'The credentials are valid, but a policy does not allow this action on these resources.',
-            'Grant the IAM user or agency the SMS delete permission (for example sms:server:delete), or the SMS FullAccess role.',
+            'Grant the IAM user or agency permission to delete SMS source servers (see "Permissions and Supported Actions" in the SMS API reference), for example through the SMS FullAccess policy.',
             ...(error.encodedAuthorizationMessage
                 ? [
                     'The encoded_authorization_message above can be decoded with IAM: POST /v5/decode-authorization-message (needs sts::decodeAuthorizationMessage).'
@@ -31863,16 +32393,23 @@ function denialAdvice(error) {
                 : [])
         ];
     }
+    if (error.status === 401 && authKind === 'aksk') {
+        return [
+            'The signature was not accepted. Usual causes: a wrong secret-access-key for this access-key-id; a runner clock more than 15 minutes off;',
+            'temporary AK/SK used without security-token; or a missing domain-id (X-Domain-Id) where the service asks for it.',
+            'Not retried: more than 5 signature failures in a row lock the AK/SK for 5 minutes.'
+        ];
+    }
     if (error.status === 401) {
         return [
-            'The request was not authenticated: the token is wrong, has expired (tokens last 24 hours), or was issued for another region.'
+            'The request was not authenticated: the token is wrong, has expired (tokens last 24 hours), or was issued for another region.',
+            'Scheduled workflows should use AK/SK instead of a stored token.'
         ];
     }
     return ['The request was refused. Check the permissions of the IAM user or agency.'];
 }
 
 ;// CONCATENATED MODULE: ./src/execute.ts
-
 
 
 /** Our own error codes, for failures that carry no code from the API. */
@@ -31912,7 +32449,8 @@ async function executeBatches(batches, api, options) {
     };
     await Promise.all(Array.from({ length: Math.min(options.concurrency, batches.length - next) }, worker));
     return {
-        batches: batches.map((plan) => results[plan.batch - 1] ?? notAttempted(plan, denial?.batch)),
+        batches: batches.map((plan) => results[plan.batch - 1] ??
+            notAttempted(plan, `Not attempted: the run stopped after batch ${denial?.batch ?? '?'} was denied.`)),
         denial
     };
 }
@@ -31952,8 +32490,7 @@ async function deleteBatch(plan, api, log) {
     const failure = failureOf(call);
     if (response && isAuthFailure(response.status)) {
         const error = parseApiError(response.status, response.body, requestIdOf(response.headers));
-        for (const line of denialLines(error))
-            log(line);
+        log(`Denied: ${describeFailure(failure)}. The run stops here; details follow.`);
         return { result: failed(plan, failure, call.attempts), denial: error };
     }
     log(`Failed: ${describeFailure(failure)}${call.gaveUpReason ? ` (${call.gaveUpReason})` : ''}`);
@@ -32022,14 +32559,12 @@ function base(plan, attempts) {
 function failed(plan, failure, attempts) {
     return { ...base(plan, attempts), failedIds: [...plan.ids], failure };
 }
-function notAttempted(plan, deniedBatch) {
-    return failed(plan, {
-        status: null,
-        errorCode: FailureCode.notAttempted,
-        errorMsg: deniedBatch === undefined
-            ? 'Not attempted.'
-            : `Not attempted: the run stopped after batch ${deniedBatch} was denied.`
-    }, 0);
+function notAttempted(plan, reason) {
+    return failed(plan, { status: null, errorCode: FailureCode.notAttempted, errorMsg: reason }, 0);
+}
+/** Every batch marked not attempted: the run refused to start them. */
+function notAttemptedBatches(batches, reason) {
+    return batches.map((plan) => notAttempted(plan, reason));
 }
 function describeFailure(failure) {
     const status = failure.status === null ? 'no response' : `HTTP ${failure.status}`;
@@ -32043,41 +32578,61 @@ function describeResult(result) {
     return `${result.deletedIds.length} deleted, ${result.failedIds.length} failed`;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/iam-api.ts
 
-/**
- * Every input the action reads, with the default that action.yml declares.
- * The runner fills in action.yml defaults, but `node dist/index.js` run by hand
- * (or by local-action) does not, so we apply them here too. A test keeps this
- * table and action.yml identical.
- */
-const INPUT_DEFAULTS = {
-    ids: '',
-    token: '',
-    endpoint: 'https://sms.ap-southeast-3.myhuaweicloud.com',
-    'batch-size': '50',
-    'max-retries': '3',
-    'timeout-seconds': '30',
-    'fail-on-error': 'true',
-    concurrency: '2'
-};
-/** The inputs that hold credentials: masked before anything else happens. */
-const SECRET_INPUTS = ['token'];
-/** Reads every input once, trimmed, with its default applied when empty. */
-function readRawInputs(getInput = (name) => core_getInput(name)) {
-    const inputs = {};
-    for (const name of Object.keys(INPUT_DEFAULTS)) {
-        const value = getInput(name).trim();
-        inputs[name] = value === '' ? INPUT_DEFAULTS[name] : value;
-    }
-    return inputs;
+/** Asks IAM to decode the encoded_authorization_message of an SMS.9004 denial. */
+async function decodeAuthorizationMessage(iam, encodedMessage, log) {
+    const call = await iam.call('POST', '/v5/decode-authorization-message', {
+        label: 'Decode of the denial',
+        log,
+        body: JSON.stringify({ encoded_message: encodedMessage })
+    });
+    return decodeOutcomeOf(call);
 }
-/** Registers every credential with the runner's log masker. Call before logging anything. */
-function maskSecrets(inputs) {
-    for (const name of SECRET_INPUTS) {
-        if (inputs[name] !== '')
-            core_setSecret(inputs[name]);
+/** Turns IAM's answer into the decoded text, or one line saying why there is none. */
+function decodeOutcomeOf(call) {
+    const { response } = call;
+    if (!response)
+        return {
+            ok: false,
+            reason: `IAM could not be reached: ${call.networkError?.message ?? 'no response'}`
+        };
+    if (response.status < 200 || response.status >= 300) {
+        const error = parseApiError(response.status, response.body);
+        const why = response.status === 403
+            ? ' (the credentials lack sts::decodeAuthorizationMessage)'
+            : response.status === 401
+                ? ' (IAM did not accept these credentials for this call)'
+                : '';
+        return {
+            ok: false,
+            reason: `IAM answered HTTP ${response.status} ${error.errorCode}${why}: ${error.errorMsg}`
+        };
     }
+    try {
+        const decoded = JSON.parse(response.body).decoded_message;
+        if (typeof decoded === 'string' && decoded !== '')
+            return { ok: true, message: prettyIfJson(decoded) };
+    }
+    catch {
+        // Falls through: not JSON.
+    }
+    return { ok: false, reason: 'IAM answered, but without a decoded_message.' };
+}
+/** The decoded message's format is undocumented: pretty-print it when it is JSON, else keep it as is. */
+function prettyIfJson(text) {
+    try {
+        return JSON.stringify(JSON.parse(text), null, 2);
+    }
+    catch {
+        return text;
+    }
+}
+/** How to decode by hand when we could not. */
+function manualDecodeHint(iamEndpoint) {
+    return (`To decode it yourself: POST ${iamEndpoint}/v5/decode-authorization-message with body ` +
+        `{"encoded_message": "<the encoded_authorization_message above>"}, signed with AK/SK of a user ` +
+        `that has the permission sts::decodeAuthorizationMessage (for example with hcloud or the IAM API Explorer).`);
 }
 
 ;// CONCATENATED MODULE: ./src/plan.ts
@@ -32096,6 +32651,7 @@ function planBatches(ids, batchSize) {
 
 /** Every output the action sets. A test keeps this list and action.yml identical. */
 const OUTPUT_NAMES = [
+    'planned-ids',
     'deleted-ids',
     'failed-ids',
     'deleted-count',
@@ -32103,8 +32659,11 @@ const OUTPUT_NAMES = [
     'deleted-batches',
     'failed-batches'
 ];
-/** The outputs for a set of batch results (none: an empty run, or input we rejected). */
-function buildOutputs(batches) {
+/**
+ * The outputs for the planned IDs and the batch results. No batches: an empty run,
+ * a dry run, or input we rejected.
+ */
+function buildOutputs(batches, plannedIds = []) {
     const deletedIds = batches.flatMap((b) => b.deletedIds);
     const failedIds = batches.flatMap((b) => b.failedIds);
     const deletedBatches = batches
@@ -32120,6 +32679,7 @@ function buildOutputs(batches) {
         error_msg: b.failure?.errorMsg ?? ''
     }));
     return {
+        'planned-ids': JSON.stringify(plannedIds),
         'deleted-ids': JSON.stringify(deletedIds),
         'failed-ids': JSON.stringify(failedIds),
         'deleted-count': String(deletedIds.length),
@@ -32148,13 +32708,565 @@ class SmsApi {
             body: JSON.stringify({ ids })
         });
     }
+    /** GET /v3/sources, one page. A page of 200 servers can exceed the error-body limit, so allow more. */
+    listSources(offset, limit, log) {
+        return this.client.call('GET', `/v3/sources?limit=${limit}&offset=${offset}`, {
+            label: `List (offset ${offset})`,
+            log,
+            maxBodyBytes: 32 * 1024 * 1024
+        });
+    }
     /** GET /v3/sources/{id}: used to learn whether a server still exists. */
     showSource(id, label, log) {
         return this.client.call('GET', `/v3/sources/${encodeURIComponent(id)}`, { label, log });
     }
 }
 
+;// CONCATENATED MODULE: ./src/summary.ts
+/** GitHub accepts up to 1 MiB per step; we stay at half of that. */
+const SUMMARY_BYTE_BUDGET = 512 * 1024;
+/** Row caps: beyond these a table ends with a line saying how many rows were left out. */
+const MAX_SERVER_ROWS = 1000;
+const MAX_BATCH_ROWS = 200;
+const MAX_DENIAL_ROWS = 100;
+/** When there are more selected servers than this, their table is collapsed. */
+const COLLAPSE_SERVERS_ABOVE = 10;
+/** Character caps for single values (longer ones end in "…"). */
+const MAX_NAME_CHARS = 200;
+const MAX_CELL_CHARS = 500;
+const MAX_TEXT_CHARS = 4000;
+/** Shares of the byte budget. The servers table gets what the other sections leave. */
+const BATCH_TABLE_SHARE = 1 / 4;
+const DENIAL_TABLE_SHARE = 1 / 16;
+/** Each of the encoded and the decoded authorization message (the encoded one is ≤ 64 KB). */
+const CODE_BLOCK_SHARE = 0.14;
+/** Kept free for the servers section's own heading, note and wrapper. */
+const SERVER_SECTION_RESERVE = 2048;
+/** Must match FailureCode.notAttempted in execute.ts (not imported: execute.ts loads @actions/core). */
+const NOT_ATTEMPTED = 'NOT_ATTEMPTED';
+const NONE = '—';
+/**
+ * Renders the job summary. `budgetBytes` (default SUMMARY_BYTE_BUDGET) bounds the UTF-8 size
+ * of the result.
+ */
+function renderSummary(model, budgetBytes = SUMMARY_BYTE_BUDGET) {
+    const budget = Math.max(0, Math.floor(budgetBytes));
+    const dry = model.dryRun || model.outcome === 'dry-run';
+    const head = ['## Huawei Cloud SMS cleanup'];
+    if (dry)
+        head.push(dryRunBanner(model));
+    head.push(`**${verdict(model)}**`);
+    if (model.errorMessage !== undefined && model.errorMessage !== '') {
+        head.push(`**Error:** ${inline(model.errorMessage, MAX_TEXT_CHARS)}`);
+    }
+    const sections = [...head, overviewSection(model)];
+    if (model.denial)
+        sections.push(denialSection(model.denial, budget));
+    if (model.batches.length > 0)
+        sections.push(batchSection(model.batches, budget));
+    const showServers = model.mode.kind === 'selection' && model.selectedServers !== undefined;
+    if (showServers) {
+        const used = byteLength(sections.join('\n\n'));
+        const allowance = budget - used - SERVER_SECTION_RESERVE;
+        sections.push(serverSection(model.selectedServers ?? [], allowance));
+    }
+    return fitToBudget(sections.join('\n\n') + '\n', budget);
+}
+// ---------------------------------------------------------------------------------------------
+// Sections
+function dryRunBanner(model) {
+    let detail = '';
+    if (model.outcome === 'dry-run') {
+        detail = ` ${count(model.planned, 'source server')} would be deleted.`;
+    }
+    else if (model.outcome === 'nothing-to-do') {
+        detail = ' Nothing would be deleted.';
+    }
+    return `> [!NOTE]\n> **DRY RUN — nothing was deleted.**${detail}`;
+}
+function verdict(model) {
+    const { planned, deleted, failed } = model;
+    const ofPlanned = `${num(deleted)} of ${count(planned, 'source server')}`;
+    switch (model.outcome) {
+        case 'deleted':
+            return `✅ Deleted ${ofPlanned}.`;
+        case 'partial':
+            return `⚠️ Deleted ${ofPlanned}; ${num(failed)} failed.`;
+        case 'failed':
+            return planned > 0 ? `❌ Failed: deleted ${ofPlanned}; ${num(failed)} failed.` : '❌ Failed.';
+        case 'denied': {
+            const error = model.denial?.error;
+            const code = error ? ` (${inline(error.errorCode || `HTTP ${error.status}`, 100, ' ')})` : '';
+            const batch = model.denial?.batch;
+            const where = batch === undefined
+                ? ': the run stopped before any deletion was sent'
+                : `: the run stopped after batch ${num(batch)}`;
+            const what = deleted === 0 ? 'nothing deleted' : `deleted ${ofPlanned}`;
+            return `⛔ Denied${code}${where}; ${what}.`;
+        }
+        case 'dry-run':
+            return `🧪 Dry run: ${count(planned, 'source server')} would be deleted.`;
+        case 'nothing-to-do':
+            return model.mode.kind === 'selection'
+                ? 'Nothing to delete: no source server matched the selection.'
+                : 'Nothing to delete.';
+        case 'invalid-input':
+            return '❌ Invalid input: nothing was sent.';
+    }
+}
+function overviewSection(model) {
+    const mode = model.mode.kind === 'ids'
+        ? 'IDs'
+        : `Selection: ${inline(model.mode.filters, MAX_CELL_CHARS) || NONE}`;
+    const rows = [
+        ['Mode', mode],
+        ['Endpoint host', inline(model.endpointHost, MAX_NAME_CHARS) || NONE],
+        ['Planned', num(model.planned)],
+        ['Deleted', num(model.deleted)],
+        ['Failed', num(model.failed)],
+        ['Retries', num(model.retries)],
+        ['Duration', summary_formatDuration(model.durationMs)]
+    ];
+    return ['### Overview', tableText(['Item', 'Value'], rows)].join('\n\n');
+}
+function batchResult(batch) {
+    if (batch.failedIds.length === 0)
+        return 'deleted';
+    if (batch.deletedIds.length > 0)
+        return 'partial';
+    if (batch.attempts === 0 && batch.failure?.errorCode === NOT_ATTEMPTED)
+        return 'not attempted';
+    return 'failed';
+}
+/** Which rows to keep when there are too many: failures first, then the rest. */
+const BATCH_PRIORITY = {
+    failed: 0,
+    partial: 0,
+    'not attempted': 1,
+    deleted: 2
+};
+function batchRow(batch, kind) {
+    const failure = batch.failure;
+    const absent = batch.alreadyAbsentIds.length;
+    const absentNote = absent > 0 ? `${num(absent)} already absent, counted as deleted` : '';
+    let status = NONE;
+    let code = NONE;
+    let message = '';
+    switch (kind) {
+        case 'deleted':
+            message = absentNote;
+            break;
+        case 'not attempted':
+            message = failure?.errorMsg ?? '';
+            break;
+        case 'partial':
+        case 'failed':
+            status = failure?.status == null ? NONE : String(failure.status);
+            code = inline(failure?.errorCode ?? '', 100) || NONE;
+            message =
+                kind === 'partial'
+                    ? `${num(batch.deletedIds.length)} deleted${absent > 0 ? ` (${absentNote})` : ''}, ` +
+                        `${num(batch.failedIds.length)} failed: ${failure?.errorMsg ?? ''}`
+                    : (failure?.errorMsg ?? '');
+            break;
+    }
+    return [
+        num(batch.batch),
+        num(batch.ids.length),
+        kind,
+        status,
+        code,
+        inline(message, MAX_CELL_CHARS) || NONE
+    ];
+}
+function batchSection(batches, budget) {
+    const kinds = batches.map(batchResult);
+    const order = batches
+        .map((_, index) => index)
+        .sort((a, b) => BATCH_PRIORITY[kinds[a] ?? 'deleted'] - BATCH_PRIORITY[kinds[b] ?? 'deleted']);
+    const candidates = order.slice(0, MAX_BATCH_ROWS).map((index) => {
+        const batch = batches[index];
+        return { key: index, cells: batchRow(batch, kinds[index] ?? 'deleted') };
+    });
+    const headers = ['Batch', 'IDs', 'Result', 'HTTP status', 'Error code', 'Message'];
+    const { text, shownKeys } = fitTable(headers, candidates, budget * BATCH_TABLE_SHARE);
+    const parts = ['### Batches'];
+    if (text !== '')
+        parts.push(text);
+    const hidden = batches.length - shownKeys.size;
+    if (hidden > 0) {
+        const tally = new Map();
+        kinds.forEach((kind, index) => {
+            if (!shownKeys.has(index))
+                tally.set(kind, (tally.get(kind) ?? 0) + 1);
+        });
+        const breakdown = [...tally].map(([kind, n]) => `${num(n)} ${kind}`).join(', ');
+        parts.push(`_… ${count(hidden, 'more batch', 'more batches')} not shown (${breakdown})._`);
+    }
+    return parts.join('\n\n');
+}
+function denialSection(denial, budget) {
+    const { error } = denial;
+    const rows = [
+        ['Batch', denial.batch === undefined ? 'none (before any batch)' : num(denial.batch)],
+        ['HTTP status', String(error.status)],
+        ['error_code', inline(error.errorCode, MAX_CELL_CHARS) || NONE],
+        ['error_msg', inline(error.errorMsg, MAX_TEXT_CHARS) || NONE]
+    ];
+    error.errorParams.forEach((param, index) => rows.push([`error_param[${index}]`, inline(param, MAX_CELL_CHARS) || NONE]));
+    error.details.forEach((detail, index) => {
+        const text = [detail.errorCode, detail.errorMsg].filter((part) => part !== '').join(': ');
+        rows.push([`details[${index}]`, inline(text, MAX_CELL_CHARS) || NONE]);
+    });
+    rows.push(['request_id', inline(error.requestId ?? '', MAX_CELL_CHARS) || NONE]);
+    const encoded = error.encodedAuthorizationMessage ?? '';
+    rows.push([
+        'encoded_authorization_message',
+        encoded === '' ? NONE : `${count(encoded.length, 'character')} (below)`
+    ]);
+    const candidates = rows.slice(0, MAX_DENIAL_ROWS).map((cells, key) => ({ key, cells }));
+    const { text, shownKeys } = fitTable(['Field', 'Value'], candidates, budget * DENIAL_TABLE_SHARE);
+    const codeBytes = Math.floor(budget * CODE_BLOCK_SHARE);
+    const parts = ['### ⛔ Access denied'];
+    if (text !== '')
+        parts.push(text);
+    const hidden = rows.length - shownKeys.size;
+    if (hidden > 0)
+        parts.push(`_… ${count(hidden, 'more field')} not shown; see the job log._`);
+    const advice = (denial.advice ?? []).slice(0, MAX_DENIAL_ROWS);
+    if (advice.length > 0) {
+        parts.push(advice.map((line) => `- ${inline(line, MAX_TEXT_CHARS, ' ')}`).join('\n'));
+    }
+    if (encoded !== '') {
+        parts.push(details(`encoded_authorization_message (${count(encoded.length, 'character')})`, clippedCodeBlock(encoded, 'text', codeBytes)));
+        const decoded = denial.decoded;
+        if (decoded?.ok) {
+            parts.push('#### Decoded authorization message');
+            const pretty = prettyJson(decoded.message);
+            parts.push(clippedCodeBlock(pretty ?? decoded.message, pretty ? 'json' : 'text', codeBytes));
+        }
+        else {
+            if (decoded) {
+                parts.push(`**The authorization message could not be decoded:** ${inline(decoded.reason, MAX_TEXT_CHARS) || NONE}`);
+            }
+            parts.push(decodeByHand(denial.iamEndpoint));
+        }
+    }
+    return parts.join('\n\n');
+}
+function decodeByHand(iamEndpoint) {
+    const endpoint = iamEndpoint?.replace(/\/+$/, '').replace(/\s+/g, '') || undefined;
+    const where = endpoint ? '' : ' ({iam-endpoint} is the IAM endpoint of your region)';
+    return [
+        'To decode it by hand, send it to IAM with credentials that have the permission ' +
+            `\`sts::decodeAuthorizationMessage\`${where}:`,
+        codeBlock([
+            `POST ${endpoint ?? 'https://{iam-endpoint}'}/v5/decode-authorization-message`,
+            'Content-Type: application/json',
+            '',
+            '{"encoded_message": "<the encoded_authorization_message above>"}'
+        ].join('\n'), 'http')
+    ].join('\n\n');
+}
+function serverRow(server) {
+    return [
+        inline(server.id, MAX_NAME_CHARS) || NONE,
+        inline(server.name, MAX_NAME_CHARS) || NONE,
+        inline(server.state, 100) || 'unknown',
+        server.connected === undefined ? 'unknown' : server.connected ? 'yes' : 'no',
+        isoTime(server.addDate)
+    ];
+}
+function serverSection(servers, allowance) {
+    const title = `Selected servers (${num(servers.length)})`;
+    if (servers.length === 0) {
+        return `### ${title}\n\nNo source server matched the selection.`;
+    }
+    const candidates = servers
+        .slice(0, MAX_SERVER_ROWS)
+        .map((server, key) => ({ key, cells: serverRow(server) }));
+    const { text, shownKeys } = fitTable(['ID', 'Name', 'State', 'Agent connected', 'Registered'], candidates, allowance);
+    const parts = [];
+    if (text !== '')
+        parts.push(text);
+    const hidden = servers.length - shownKeys.size;
+    if (hidden > 0) {
+        const why = shownKeys.size === MAX_SERVER_ROWS
+            ? `the summary lists at most ${num(MAX_SERVER_ROWS)}`
+            : 'size limit of the summary';
+        parts.push(`_… ${count(hidden, 'more server')} not shown (${why})._`);
+    }
+    const body = parts.join('\n\n');
+    return servers.length > COLLAPSE_SERVERS_ABOVE ? details(title, body) : `### ${title}\n\n${body}`;
+}
+// ---------------------------------------------------------------------------------------------
+// Markdown building blocks
+/** A collapsed block. The blank lines let GitHub render the Markdown inside. */
+function details(summary, body) {
+    return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+function tableLine(cells) {
+    return `| ${cells.join(' | ')} |`;
+}
+/** A table of cells that are already escaped. */
+function tableText(headers, rows) {
+    return [tableLine(headers), tableLine(headers.map(() => '---')), ...rows.map(tableLine)].join('\n');
+}
+/**
+ * Takes candidate rows in priority order while they fit in maxBytes, and renders them in key
+ * order. Gives '' when not even one row fits.
+ */
+function fitTable(headers, candidates, maxBytes) {
+    let bytes = byteLength(tableText(headers, []));
+    const chosen = [];
+    for (const candidate of candidates) {
+        const rowBytes = byteLength(tableLine(candidate.cells)) + 1;
+        if (bytes + rowBytes > maxBytes)
+            break;
+        bytes += rowBytes;
+        chosen.push(candidate);
+    }
+    chosen.sort((a, b) => a.key - b.key);
+    return {
+        text: chosen.length === 0
+            ? ''
+            : tableText(headers, chosen.map((row) => row.cells)),
+        shownKeys: new Set(chosen.map((row) => row.key))
+    };
+}
+/** Numeric references for every character that Markdown or HTML could read as syntax. */
+const ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    '|': '&#124;',
+    '\\': '&#92;',
+    '`': '&#96;',
+    '*': '&#42;',
+    _: '&#95;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '~': '&#126;',
+    $: '&#36;'
+};
+const ESCAPED_CHARS = /[&<>"|\\`*_[\]~$]/g;
+/** C0/C1 controls (tab and line breaks apart) and bidirectional overrides. */
+const INVISIBLE_CHARS = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/**
+ * An untrusted value as inline text, safe in a table cell or a paragraph: clipped to maxChars
+ * code points, Markdown and HTML syntax escaped, line breaks as `<br>` (or `newline`).
+ */
+function inline(value, maxChars, newline = '<br>') {
+    return clip(value, maxChars)
+        .replace(INVISIBLE_CHARS, '\uFFFD')
+        .replace(ESCAPED_CHARS, (char) => ESCAPES[char] ?? char)
+        .replace(/\r\n?|\n/g, newline);
+}
+/** A fenced code block whose fence is longer than any run of backticks in the content. */
+function codeBlock(content, language) {
+    const text = content.replace(/\r\n?/g, '\n').replaceAll('\u0000', '\uFFFD');
+    let longest = 0;
+    for (const run of text.match(/`+/g) ?? [])
+        longest = Math.max(longest, run.length);
+    const fence = '`'.repeat(Math.max(3, longest + 1));
+    return `${fence}${language}\n${text}${text.endsWith('\n') ? '' : '\n'}${fence}`;
+}
+/** A code block of at most about maxBytes, with a note when the content was cut. */
+function clippedCodeBlock(content, language, maxBytes) {
+    const kept = clipBytes(content, maxBytes);
+    if (kept.length === content.length)
+        return codeBlock(content, language);
+    const left = content.length - kept.length;
+    return `${codeBlock(kept, language)}\n\n_… ${count(left, 'more character')} not shown; the job log has it in full._`;
+}
+function prettyJson(text) {
+    try {
+        const value = JSON.parse(text);
+        return typeof value === 'object' && value !== null ? JSON.stringify(value, null, 2) : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The last-resort guard: cut at a line end so that the result fits in budget bytes. */
+function fitToBudget(text, budget) {
+    if (byteLength(text) <= budget)
+        return text;
+    const note = '\n\n_… the summary was cut here to stay under its size limit; see the job log._\n';
+    const room = budget - byteLength(note);
+    if (room <= 0)
+        return clipBytes(text, budget);
+    const cut = clipBytes(text, room);
+    const lineEnd = cut.lastIndexOf('\n');
+    return (lineEnd > 0 ? cut.slice(0, lineEnd) : cut) + note;
+}
+// ---------------------------------------------------------------------------------------------
+// Text helpers
+function byteLength(text) {
+    return Buffer.byteLength(text, 'utf8');
+}
+function utf8Length(codePoint) {
+    if (codePoint < 0x80)
+        return 1;
+    if (codePoint < 0x800)
+        return 2;
+    if (codePoint < 0x10000)
+        return 3;
+    return 4;
+}
+/** The longest prefix of text, on a code-point boundary, that is at most maxBytes of UTF-8. */
+function clipBytes(text, maxBytes) {
+    if (byteLength(text) <= maxBytes)
+        return text;
+    let bytes = 0;
+    let end = 0;
+    for (const char of text) {
+        bytes += utf8Length(char.codePointAt(0) ?? 0);
+        if (bytes > maxBytes)
+            break;
+        end += char.length;
+    }
+    return text.slice(0, end);
+}
+/** At most maxChars code points; a cut value ends in "…". */
+function clip(value, maxChars) {
+    if (value.length <= maxChars)
+        return value;
+    const chars = Array.from(value);
+    return chars.length <= maxChars ? value : `${chars.slice(0, maxChars - 1).join('')}…`;
+}
+/** 4500 → "4,500". */
+function num(n) {
+    if (!Number.isFinite(n))
+        return String(n);
+    return String(Math.trunc(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+function count(n, singular, plural = `${singular}s`) {
+    return `${num(n)} ${n === 1 ? singular : plural}`;
+}
+/** 850 → "850 ms", 1234 → "1.2 s", 125000 → "2 min 5 s", 3720000 → "1 h 2 min". */
+function summary_formatDuration(ms) {
+    if (!Number.isFinite(ms) || ms < 0)
+        return NONE;
+    if (Math.round(ms) < 1000)
+        return `${Math.round(ms)} ms`;
+    const tenths = Math.round(ms / 100);
+    if (tenths < 600)
+        return `${(tenths / 10).toFixed(1)} s`;
+    const seconds = Math.round(ms / 1000);
+    if (seconds < 3600)
+        return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+    const minutes = Math.floor(seconds / 60);
+    return `${num(Math.floor(minutes / 60))} h ${minutes % 60} min`;
+}
+/** Epoch milliseconds as an ISO 8601 UTC time to the second; "unknown" when missing or invalid. */
+function isoTime(ms) {
+    if (ms === undefined)
+        return 'unknown';
+    const date = new Date(ms);
+    if (Number.isNaN(date.getTime()))
+        return 'unknown';
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+;// CONCATENATED MODULE: ./src/targets.ts
+
+
+
+
+
+/** The largest page GET /v3/sources serves, and the largest offset it accepts. */
+const LIST_PAGE_SIZE = 200;
+const MAX_OFFSET = 65_535;
+/** A 401/403 that stopped the run before any delete. */
+class DeniedError extends ActionError {
+    denial;
+    batch;
+    name = 'DeniedError';
+    constructor(message, denial, 
+    /** The batch that was denied; undefined when the listing was. */
+    batch) {
+        super(message);
+        this.denial = denial;
+        this.batch = batch;
+    }
+}
+/** Resolves the target: the IDs given, or every listed server that matches the selection. */
+async function resolveTargets(target, api, nowMs) {
+    if (target.kind === 'ids')
+        return { ...target.ids };
+    info(`Selecting source servers where ${describeSelection(target.filter)}.`);
+    const servers = await listAllSources(api);
+    const selected = servers.filter((server) => matchesSelection(server, target.filter, nowMs));
+    const invalid = selected.filter((server) => idProblem(server.id) !== undefined);
+    if (invalid.length > 0) {
+        throw new ActionError(`The listing returned ${invalid.length} ID(s) this action cannot send, such as ${JSON.stringify(invalid[0]?.id)}; nothing was deleted.`);
+    }
+    info(`Listed ${servers.length} source server(s); ${selected.length} match the selection.`);
+    return { ids: selected.map((server) => server.id), duplicates: [], selected };
+}
+/** Pages through GET /v3/sources until `count` servers are read or a page comes back empty. */
+async function listAllSources(api) {
+    const byId = new Map();
+    let offset = 0;
+    for (;;) {
+        const lines = [];
+        const call = await api.listSources(offset, LIST_PAGE_SIZE, (line) => lines.push(line));
+        for (const line of lines)
+            info(line);
+        const page = parseListPage(call, offset);
+        // Records can shift between pages while others delete; keep each ID once.
+        for (const server of page.servers)
+            byId.set(server.id, server);
+        offset += page.servers.length;
+        if (page.servers.length === 0 || offset >= page.count)
+            break;
+        if (offset > MAX_OFFSET)
+            throw new ActionError(`Listing source servers: more than ${MAX_OFFSET} records; refusing to go on.`);
+    }
+    return [...byId.values()];
+}
+function parseListPage(call, offset) {
+    const where = `Listing source servers (GET /v3/sources, offset ${offset})`;
+    const { response } = call;
+    if (!response)
+        throw new ActionError(`${where} failed: ${call.networkError?.message ?? 'no response'}; nothing was deleted.`);
+    if (response.status < 200 || response.status >= 300) {
+        const error = parseApiError(response.status, response.body, requestIdOf(response.headers));
+        const message = `${where} failed: HTTP ${response.status} ${error.errorCode}: ${error.errorMsg}; nothing was deleted.`;
+        if (isAuthFailure(response.status))
+            throw new DeniedError(message, error);
+        throw new ActionError(message);
+    }
+    let body;
+    try {
+        body = JSON.parse(response.body);
+    }
+    catch {
+        throw new ActionError(`${where}: the response is not JSON${response.truncated ? ' (cut at the size limit)' : ''}; nothing was deleted.`);
+    }
+    const { count, source_servers: items } = (body ?? {});
+    if (typeof count !== 'number' || !Array.isArray(items)) {
+        throw new ActionError(`${where}: the response has no count or source_servers; nothing was deleted.`);
+    }
+    const servers = items.map(toSourceServer);
+    if (servers.some((server) => server === undefined)) {
+        throw new ActionError(`${where}: a listed server has no ID; nothing was deleted.`);
+    }
+    return { count, servers: servers };
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
+
+
+
+
+
+
+
 
 
 
@@ -32170,77 +33282,183 @@ const realDependencies = {
     random: Math.random,
     now: Date.now
 };
-/** The action: config → IDs → plan → execute → report. */
+/** The action: config → targets → plan → execute → report. */
 async function run(dependencies = {}) {
     const deps = { ...realDependencies, ...dependencies };
-    let outputs = buildOutputs([]);
+    const startedAt = deps.now();
+    const state = { batches: [], clients: [] };
     try {
         const inputs = readRawInputs();
         maskSecrets(inputs);
-        const config = parseConfig(inputs);
-        const { ids, duplicates } = config.ids;
-        if (duplicates.length > 0) {
-            notice(`Input 'ids' lists ${duplicates.length} ID(s) more than once; each is sent once: ${duplicates.join(', ')}`);
+        const config = (state.config = parseConfig(inputs));
+        const sms = new SmsApi(createClient(config.endpoint, config, deps, state));
+        const targets = (state.targets = await resolveTargets(config.target, sms, deps.now()));
+        announceTargets(config, targets);
+        if (targets.ids.length === 0)
+            return;
+        const batches = planBatches(targets.ids, config.batchSize);
+        if (config.maxDeletions !== undefined && targets.ids.length > config.maxDeletions) {
+            state.batches = notAttemptedBatches(batches, 'Refused by max-deletions.');
+            throw new ActionError(`Refusing to delete: this run plans to delete ${targets.ids.length} source server(s), more than max-deletions (${config.maxDeletions}). Nothing was deleted.`);
         }
-        if (ids.length === 0) {
-            notice("Input 'ids' is empty: nothing to delete, no request sent.");
+        if (config.dryRun) {
+            notice(`Dry run: ${targets.ids.length} source server(s) would be deleted in ${batches.length} batch(es). Nothing was deleted.`, { title: 'Dry run' });
             return;
         }
-        const batches = planBatches(ids, config.batchSize);
-        info(`Deleting ${ids.length} source server record(s) in ${batches.length} batch(es) of up to ${config.batchSize} via ${config.endpoint}`);
-        const execution = await executeBatches(batches, createSmsApi(config, deps), {
-            concurrency: config.concurrency
-        });
-        outputs = buildOutputs(execution.batches);
-        reportOutcome(execution, config);
+        info(`Deleting ${targets.ids.length} source server record(s) in ${batches.length} batch(es) of up to ${config.batchSize}.`);
+        const execution = await executeBatches(batches, sms, { concurrency: config.concurrency });
+        state.batches = execution.batches;
+        if (execution.denial) {
+            const { batch, error } = execution.denial;
+            throw new DeniedError(`Batch ${batch} was denied (HTTP ${error.status} ${error.errorCode}: ${error.errorMsg}).`, error, batch);
+        }
+        reportFailures(state.batches, config);
     }
     catch (error) {
-        if (error instanceof ConfigError) {
-            setFailed(error.message);
-        }
-        else {
-            // Not an input problem: a bug. Keep the stack out of the normal log.
-            core_debug(error instanceof Error ? (error.stack ?? error.message) : String(error));
-            setFailed(`Unexpected error: ${error instanceof Error ? error.message : String(error)}`);
-        }
+        await fail(error, state, deps);
     }
     finally {
+        const outputs = buildOutputs(state.batches, state.targets?.ids ?? []);
         setOutputs(outputs);
+        await writeSummary(state, deps.now() - startedAt);
     }
 }
-function createSmsApi(config, deps) {
-    const { auth } = config;
-    return new SmsApi(new ApiClient(config.endpoint, {
-        authorize: () => ({ 'X-Auth-Token': auth.token }),
+function createClient(baseUrl, config, deps, state) {
+    const client = new ApiClient(baseUrl, {
+        authorize: createAuthorizer(config.auth, deps.now),
         timeoutMs: config.timeoutMs,
         retry: { ...DEFAULT_BACKOFF, maxRetries: config.maxRetries },
         ...deps
-    }));
+    });
+    state.clients.push(client);
+    return client;
 }
-function reportOutcome(execution, config) {
-    const deleted = execution.batches.reduce((n, b) => n + b.deletedIds.length, 0);
-    const failed = execution.batches.reduce((n, b) => n + b.failedIds.length, 0);
-    const failedBatches = execution.batches.filter((b) => b.failedIds.length > 0).length;
-    info(`Result: ${deleted} deleted, ${failed} failed, in ${execution.batches.length} batch(es).`);
-    if (execution.denial) {
-        const { batch, error } = execution.denial;
-        const message = `Batch ${batch} was denied (HTTP ${error.status} ${error.errorCode}: ${error.errorMsg}). ` +
-            `The run stopped; ${failed} ID(s) were not deleted. See the batch ${batch} log for every detail.`;
-        core_error(message, {
-            title: error.errorCode === 'SMS.9004'
-                ? 'SMS permission denied (SMS.9004)'
-                : `SMS request denied (HTTP ${error.status})`
-        });
-        setFailed(`Permission denied: ${error.errorCode}`);
-        return;
+function announceTargets(config, targets) {
+    if (targets.duplicates.length > 0) {
+        notice(`Input 'ids' lists ${targets.duplicates.length} ID(s) more than once; each is sent once: ${targets.duplicates.join(', ')}`);
     }
-    if (failed === 0)
+    if (targets.ids.length > 0)
         return;
-    const message = `${failed} ID(s) in ${failedBatches} batch(es) were not deleted; see the failed-ids and failed-batches outputs.`;
+    notice(config.target.kind === 'ids'
+        ? "Input 'ids' is empty: nothing to delete, no request sent."
+        : 'No source server matches the selection: nothing to delete.');
+}
+function reportFailures(batches, config) {
+    const deleted = batches.reduce((n, b) => n + b.deletedIds.length, 0);
+    const failed = batches.filter((b) => b.failedIds.length > 0);
+    const failedIds = failed.reduce((n, b) => n + b.failedIds.length, 0);
+    info(`Result: ${deleted} deleted, ${failedIds} failed, in ${batches.length} batch(es).`);
+    if (failedIds === 0)
+        return;
+    const message = `${failedIds} ID(s) in ${failed.length} batch(es) were not deleted; see the failed-ids and failed-batches outputs.`;
     if (config.failOnError)
         setFailed(message);
     else
         warning(message, { title: 'Some source servers were not deleted' });
+}
+/** The one place an error becomes the job's failure. */
+async function fail(error, state, deps) {
+    if (error instanceof DeniedError) {
+        await reportDenial(error, state, deps);
+        return;
+    }
+    if (error instanceof ConfigError || error instanceof ActionError) {
+        state.errorMessage = error.message;
+        setFailed(error.message);
+        return;
+    }
+    // Not an API answer or an input problem: a bug. Keep the stack out of the normal log.
+    const message = error instanceof Error ? error.message : String(error);
+    core_debug(error instanceof Error ? (error.stack ?? message) : message);
+    state.errorMessage = `Unexpected error: ${message}`;
+    setFailed(state.errorMessage);
+}
+/** Logs every detail of a 401/403, decodes SMS.9004 when it can, and fails the job. */
+async function reportDenial(denied, state, deps) {
+    const { denial: error, batch } = denied;
+    const config = state.config;
+    const lines = denialLines(error, config?.auth.kind);
+    startGroup(`Denial details (HTTP ${error.status} ${error.errorCode})`);
+    for (const line of lines)
+        info(line);
+    endGroup();
+    let decoded;
+    if (config && error.errorCode === 'SMS.9004' && error.encodedAuthorizationMessage) {
+        decoded = config.decodeAuthorizationMessage
+            ? await decodeAuthorizationMessage(createClient(config.iamEndpoint, config, deps, state), error.encodedAuthorizationMessage, (line) => info(line))
+            : { ok: false, reason: "decode-authorization-message is 'false'." };
+        if (decoded.ok) {
+            startGroup('Decoded authorization message');
+            info(decoded.message);
+            endGroup();
+        }
+        else {
+            info(`Could not decode the denial: ${decoded.reason}`);
+            info(manualDecodeHint(config.iamEndpoint));
+        }
+    }
+    state.denial = {
+        batch,
+        error,
+        decoded,
+        advice: denialAdvice(error, config?.auth.kind ?? 'token'),
+        iamEndpoint: config?.iamEndpoint
+    };
+    const notDeleted = state.batches.reduce((n, b) => n + b.failedIds.length, 0);
+    const text = [
+        `${denied.message} The run stopped${state.batches.length > 0 ? `; ${notDeleted} ID(s) were not deleted` : ' before deleting anything'}.`,
+        ...lines.slice(1),
+        ...(decoded?.ok ? ['Decoded authorization message:', decoded.message] : [])
+    ].join('\n');
+    core_error(text, {
+        title: error.errorCode === 'SMS.9004'
+            ? 'SMS permission denied (SMS.9004)'
+            : `SMS request denied (HTTP ${error.status})`
+    });
+    setFailed(`Permission denied: HTTP ${error.status} ${error.errorCode}`);
+}
+/** Appends to the file the runner names; core.summary caches that path per process, which in-process tests cannot share. */
+async function writeSummary(state, durationMs) {
+    const path = process.env.GITHUB_STEP_SUMMARY;
+    if (!path)
+        return;
+    await (0,promises_namespaceObject.appendFile)(path, `${renderSummary(summaryModel(state, durationMs))}\n`, 'utf8');
+}
+function summaryModel(state, durationMs) {
+    const { config, targets, batches } = state;
+    const deleted = batches.reduce((n, b) => n + b.deletedIds.length, 0);
+    const failed = batches.reduce((n, b) => n + b.failedIds.length, 0);
+    const dryRun = config?.dryRun ?? false;
+    const outcome = state.denial
+        ? 'denied'
+        : !config
+            ? 'invalid-input'
+            : state.errorMessage || failed > 0
+                ? deleted > 0
+                    ? 'partial'
+                    : 'failed'
+                : targets?.ids.length === 0
+                    ? 'nothing-to-do'
+                    : dryRun
+                        ? 'dry-run'
+                        : 'deleted';
+    return {
+        outcome,
+        dryRun,
+        mode: config?.target.kind === 'selection'
+            ? { kind: 'selection', filters: describeSelection(config.target.filter) }
+            : { kind: 'ids' },
+        endpointHost: config ? new URL(config.endpoint).host : '',
+        planned: targets?.ids.length ?? 0,
+        deleted,
+        failed,
+        retries: state.clients.reduce((n, c) => n + c.retries, 0),
+        durationMs,
+        batches,
+        selectedServers: targets?.selected,
+        denial: state.denial,
+        errorMessage: state.errorMessage
+    };
 }
 
 

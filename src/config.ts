@@ -1,14 +1,28 @@
 import { parseEndpoint } from './endpoint.js'
 import { ConfigError, quoteValue } from './errors.js'
 import { parseIds, type ParsedIds } from './ids.js'
-import type { InputName, RawInputs } from './inputs.js'
+import { ENV_FALLBACKS, type InputName, type RawInputs } from './inputs.js'
+import {
+  isSelectionEmpty,
+  parseDuration,
+  parseNamePatterns,
+  parseStates,
+  type SelectionFilter
+} from './selection.js'
+import type { AkSkCredentials } from './signing.js'
 
 /** How requests are authenticated. Exactly one method per run. */
-export type AuthConfig = { kind: 'token'; token: string }
+export type AuthConfig =
+  | { kind: 'token'; token: string }
+  | { kind: 'aksk'; credentials: AkSkCredentials; fromEnv: boolean }
+
+/** What to delete: the IDs given, or the servers a listing selects. */
+export type TargetConfig =
+  { kind: 'ids'; ids: ParsedIds } | { kind: 'selection'; filter: SelectionFilter }
 
 /** Everything the action needs, parsed and validated once from the inputs. */
 export interface ActionConfig {
-  ids: ParsedIds
+  target: TargetConfig
   auth: AuthConfig
   /** Origin of the SMS API, without a trailing slash. */
   endpoint: string
@@ -17,6 +31,12 @@ export interface ActionConfig {
   timeoutMs: number
   failOnError: boolean
   concurrency: number
+  /** Origin of IAM, where an SMS.9004 denial is decoded. */
+  iamEndpoint: string
+  decodeAuthorizationMessage: boolean
+  /** Refuse to delete anything when the plan holds more than this. */
+  maxDeletions?: number
+  dryRun: boolean
 }
 
 /** The API accepts 1 to 50 IDs per batch-delete request. */
@@ -26,7 +46,7 @@ export const MAX_BATCH_SIZE = 50
  * Validates every input and returns the typed config. All problems are reported
  * together in one ConfigError, so a user fixes them in one go.
  */
-export function parseConfig(inputs: RawInputs): ActionConfig {
+export function parseConfig(inputs: RawInputs, env: NodeJS.ProcessEnv = process.env): ActionConfig {
   const problems: string[] = []
   const attempt = <T>(parse: () => T, fallback: T): T => {
     try {
@@ -39,14 +59,27 @@ export function parseConfig(inputs: RawInputs): ActionConfig {
   }
 
   const config: ActionConfig = {
-    ids: attempt(() => parseIds(inputs.ids), { ids: [], duplicates: [] }),
-    auth: attempt(() => parseAuth(inputs), { kind: 'token', token: '' }),
+    target: attempt(() => parseTarget(inputs), { kind: 'ids', ids: { ids: [], duplicates: [] } }),
+    auth: attempt(() => parseAuth(inputs, env), { kind: 'token', token: '' }),
     endpoint: attempt(() => parseEndpoint(inputs.endpoint, 'endpoint'), ''),
     batchSize: attempt(() => parseInteger(inputs, 'batch-size', 1, MAX_BATCH_SIZE), 0),
     maxRetries: attempt(() => parseInteger(inputs, 'max-retries', 0, 10), 0),
     timeoutMs: attempt(() => parseInteger(inputs, 'timeout-seconds', 1, 600) * 1000, 0),
     failOnError: attempt(() => parseBoolean(inputs, 'fail-on-error'), true),
-    concurrency: attempt(() => parseInteger(inputs, 'concurrency', 1, 10), 1)
+    concurrency: attempt(() => parseInteger(inputs, 'concurrency', 1, 10), 1),
+    iamEndpoint: attempt(() => parseEndpoint(inputs['iam-endpoint'], 'iam-endpoint'), ''),
+    decodeAuthorizationMessage: attempt(
+      () => parseBoolean(inputs, 'decode-authorization-message'),
+      true
+    ),
+    maxDeletions: attempt(
+      () =>
+        inputs['max-deletions'] === ''
+          ? undefined
+          : parseInteger(inputs, 'max-deletions', 0, 100_000),
+      undefined
+    ),
+    dryRun: attempt(() => parseBoolean(inputs, 'dry-run'), false)
   }
   if (problems.length === 1) throw new ConfigError(problems[0] ?? '')
   if (problems.length > 1) {
@@ -58,13 +91,96 @@ export function parseConfig(inputs: RawInputs): ActionConfig {
   return config
 }
 
-function parseAuth(inputs: RawInputs): AuthConfig {
-  if (inputs.token === '') {
+const SELECT_INPUTS = [
+  'select-state',
+  'select-name',
+  'select-disconnected',
+  'select-older-than'
+] as const
+
+/** `ids` or `select-*`, never both. Neither is an empty ID list: nothing to do. */
+function parseTarget(inputs: RawInputs): TargetConfig {
+  const problems: string[] = []
+  const collect = <T>(parse: () => T): T | undefined => {
+    try {
+      return parse()
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error
+      problems.push(error.message)
+      return undefined
+    }
+  }
+  const filter: SelectionFilter = {
+    states: collect(() => parseStates(inputs['select-state'])),
+    namePatterns: collect(() => parseNamePatterns(inputs['select-name'])),
+    disconnectedOnly:
+      inputs['select-disconnected'] !== '' &&
+      (collect(() => parseBoolean(inputs, 'select-disconnected')) ?? false),
+    olderThanMs: collect(() => parseDuration(inputs['select-older-than'], 'select-older-than')),
+    olderThanText: inputs['select-older-than'] || undefined
+  }
+  const ids = collect(() => parseIds(inputs.ids))
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'))
+
+  const selectGiven = SELECT_INPUTS.filter((name) =>
+    name === 'select-disconnected' ? filter.disconnectedOnly : inputs[name] !== ''
+  )
+  if (inputs.ids !== '' && selectGiven.length > 0) {
     throw new ConfigError(
-      "Input 'token' is required: an IAM user token for the account that owns the source servers."
+      `Input 'ids' and ${selectGiven.map((n) => `'${n}'`).join(', ')} are both set. Give IDs, or choose servers with select-*, not both.`
     )
   }
-  return { kind: 'token', token: inputs.token }
+  if (!isSelectionEmpty(filter)) return { kind: 'selection', filter }
+  return { kind: 'ids', ids: ids ?? { ids: [], duplicates: [] } }
+}
+
+const AKSK_INPUTS = ['access-key-id', 'secret-access-key', 'security-token', 'domain-id'] as const
+
+/**
+ * Exactly one of: a token, or AK/SK (inputs first, then the env variables that
+ * huaweicloud/auth-action exports). The env is only a fallback: a token input wins
+ * over AK/SK in the env, so a job may mint its own token after auth-action ran.
+ */
+function parseAuth(inputs: RawInputs, env: NodeJS.ProcessEnv): AuthConfig {
+  const akskInputs = AKSK_INPUTS.filter((name) => inputs[name] !== '')
+  if (inputs.token !== '' && akskInputs.length > 0) {
+    throw new ConfigError(
+      `Input 'token' and ${akskInputs.map((n) => `'${n}'`).join(', ')} are both set. Use one auth method: a token, or AK/SK.`
+    )
+  }
+  if (inputs.token !== '') return { kind: 'token', token: inputs.token }
+
+  const fromInputs = inputs['access-key-id'] !== '' || inputs['secret-access-key'] !== ''
+  const pick = (name: keyof typeof ENV_FALLBACKS): string =>
+    fromInputs ? inputs[name] : (env[ENV_FALLBACKS[name]]?.trim() ?? '')
+  const accessKeyId = pick('access-key-id')
+  const secretAccessKey = pick('secret-access-key')
+  const securityToken = pick('security-token') || inputs['security-token']
+  if (accessKeyId === '' && secretAccessKey === '') {
+    throw new ConfigError(
+      "No credentials: set input 'token', or 'access-key-id' and 'secret-access-key' " +
+        `(or the env variables ${ENV_FALLBACKS['access-key-id']} and ${ENV_FALLBACKS['secret-access-key']}, which huaweicloud/auth-action exports).`
+    )
+  }
+  if (accessKeyId === '' || secretAccessKey === '') {
+    const [has, lacks] =
+      accessKeyId === ''
+        ? (['secret-access-key', 'access-key-id'] as const)
+        : (['access-key-id', 'secret-access-key'] as const)
+    throw new ConfigError(
+      `'${has}' is set but '${lacks}' is not (input '${lacks}' or env ${ENV_FALLBACKS[lacks]}). AK/SK need both.`
+    )
+  }
+  return {
+    kind: 'aksk',
+    fromEnv: !fromInputs,
+    credentials: {
+      accessKeyId,
+      secretAccessKey,
+      ...(securityToken ? { securityToken } : {}),
+      ...(inputs['domain-id'] ? { domainId: inputs['domain-id'] } : {})
+    }
+  }
 }
 
 export function parseInteger(inputs: RawInputs, name: InputName, min: number, max: number): number {

@@ -15,3 +15,8 @@ export function quoteValue(value: unknown, maxLength = 80): string {
   const text = typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value))
   return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text
 }
+
+/** A failure we expected could happen (the API refused, the listing broke): its message is shown as is. */
+export class ActionError extends Error {
+  override readonly name: string = 'ActionError'
+}

@@ -1,7 +1,6 @@
 import * as core from '@actions/core'
 import { isAuthFailure, parseApiError, requestIdOf, type ApiErrorDetails } from './api-error.js'
 import type { CallResult } from './client.js'
-import { denialLines } from './denial.js'
 import type { BatchPlan } from './plan.js'
 import type { SmsApi } from './sms-api.js'
 
@@ -85,7 +84,14 @@ export async function executeBatches(
   )
 
   return {
-    batches: batches.map((plan) => results[plan.batch - 1] ?? notAttempted(plan, denial?.batch)),
+    batches: batches.map(
+      (plan) =>
+        results[plan.batch - 1] ??
+        notAttempted(
+          plan,
+          `Not attempted: the run stopped after batch ${denial?.batch ?? '?'} was denied.`
+        )
+    ),
     denial
   }
 }
@@ -137,7 +143,7 @@ async function deleteBatch(
   const failure = failureOf(call)
   if (response && isAuthFailure(response.status)) {
     const error = parseApiError(response.status, response.body, requestIdOf(response.headers))
-    for (const line of denialLines(error)) log(line)
+    log(`Denied: ${describeFailure(failure)}. The run stops here; details follow.`)
     return { result: failed(plan, failure, call.attempts), denial: error }
   }
   log(`Failed: ${describeFailure(failure)}${call.gaveUpReason ? ` (${call.gaveUpReason})` : ''}`)
@@ -221,19 +227,16 @@ function failed(plan: BatchPlan, failure: BatchFailure, attempts: number): Delet
   return { ...base(plan, attempts), failedIds: [...plan.ids], failure }
 }
 
-function notAttempted(plan: BatchPlan, deniedBatch: number | undefined): DeleteBatchResult {
-  return failed(
-    plan,
-    {
-      status: null,
-      errorCode: FailureCode.notAttempted,
-      errorMsg:
-        deniedBatch === undefined
-          ? 'Not attempted.'
-          : `Not attempted: the run stopped after batch ${deniedBatch} was denied.`
-    },
-    0
-  )
+function notAttempted(plan: BatchPlan, reason: string): DeleteBatchResult {
+  return failed(plan, { status: null, errorCode: FailureCode.notAttempted, errorMsg: reason }, 0)
+}
+
+/** Every batch marked not attempted: the run refused to start them. */
+export function notAttemptedBatches(
+  batches: readonly BatchPlan[],
+  reason: string
+): DeleteBatchResult[] {
+  return batches.map((plan) => notAttempted(plan, reason))
 }
 
 function describeFailure(failure: BatchFailure): string {

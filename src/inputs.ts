@@ -14,14 +14,38 @@ export const INPUT_DEFAULTS = {
   'max-retries': '3',
   'timeout-seconds': '30',
   'fail-on-error': 'true',
-  concurrency: '2'
+  concurrency: '2',
+  'access-key-id': '',
+  'secret-access-key': '',
+  'security-token': '',
+  'domain-id': '',
+  'iam-endpoint': 'https://iam.myhuaweicloud.com',
+  'decode-authorization-message': 'true',
+  'select-state': '',
+  'select-name': '',
+  'select-disconnected': '',
+  'select-older-than': '',
+  'max-deletions': '',
+  'dry-run': 'false'
 } as const
 
 export type InputName = keyof typeof INPUT_DEFAULTS
 export type RawInputs = Record<InputName, string>
 
 /** The inputs that hold credentials: masked before anything else happens. */
-export const SECRET_INPUTS: readonly InputName[] = ['token']
+export const SECRET_INPUTS: readonly InputName[] = [
+  'token',
+  'access-key-id',
+  'secret-access-key',
+  'security-token'
+]
+
+/** Where AK/SK come from when the inputs are empty: what huaweicloud/auth-action exports. */
+export const ENV_FALLBACKS = {
+  'access-key-id': 'HUAWEI_CLOUD_ACCESS_KEY_ID',
+  'secret-access-key': 'HUAWEI_CLOUD_SECRET_ACCESS_KEY',
+  'security-token': 'HUAWEI_CLOUD_SECURITY_TOKEN'
+} as const satisfies Partial<Record<InputName, string>>
 
 /** Reads every input once, trimmed, with its default applied when empty. */
 export function readRawInputs(
@@ -35,9 +59,10 @@ export function readRawInputs(
   return inputs
 }
 
-/** Registers every credential with the runner's log masker. Call before logging anything. */
-export function maskSecrets(inputs: RawInputs): void {
-  for (const name of SECRET_INPUTS) {
-    if (inputs[name] !== '') core.setSecret(inputs[name])
+/** Registers every credential, from inputs or env fallbacks, with the runner's log masker. Call before logging anything. */
+export function maskSecrets(inputs: RawInputs, env: NodeJS.ProcessEnv = process.env): void {
+  const fallbacks = Object.values(ENV_FALLBACKS).map((name) => env[name]?.trim() ?? '')
+  for (const secret of [...SECRET_INPUTS.map((name) => inputs[name]), ...fallbacks]) {
+    if (secret !== '') core.setSecret(secret)
   }
 }

@@ -3,6 +3,7 @@ import type { DeleteBatchResult } from './execute.js'
 
 /** Every output the action sets. A test keeps this list and action.yml identical. */
 export const OUTPUT_NAMES = [
+  'planned-ids',
   'deleted-ids',
   'failed-ids',
   'deleted-count',
@@ -13,8 +14,14 @@ export const OUTPUT_NAMES = [
 export type OutputName = (typeof OUTPUT_NAMES)[number]
 export type OutputValues = Record<OutputName, string>
 
-/** The outputs for a set of batch results (none: an empty run, or input we rejected). */
-export function buildOutputs(batches: readonly DeleteBatchResult[]): OutputValues {
+/**
+ * The outputs for the planned IDs and the batch results. No batches: an empty run,
+ * a dry run, or input we rejected.
+ */
+export function buildOutputs(
+  batches: readonly DeleteBatchResult[],
+  plannedIds: readonly string[] = []
+): OutputValues {
   const deletedIds = batches.flatMap((b) => b.deletedIds)
   const failedIds = batches.flatMap((b) => b.failedIds)
   const deletedBatches = batches
@@ -30,6 +37,7 @@ export function buildOutputs(batches: readonly DeleteBatchResult[]): OutputValue
       error_msg: b.failure?.errorMsg ?? ''
     }))
   return {
+    'planned-ids': JSON.stringify(plannedIds),
     'deleted-ids': JSON.stringify(deletedIds),
     'failed-ids': JSON.stringify(failedIds),
     'deleted-count': String(deletedIds.length),

@@ -15,6 +15,15 @@ export class SmsApi {
     })
   }
 
+  /** GET /v3/sources, one page. A page of 200 servers can exceed the error-body limit, so allow more. */
+  listSources(offset: number, limit: number, log: LogLine): Promise<CallResult> {
+    return this.client.call('GET', `/v3/sources?limit=${limit}&offset=${offset}`, {
+      label: `List (offset ${offset})`,
+      log,
+      maxBodyBytes: 32 * 1024 * 1024
+    })
+  }
+
   /** GET /v3/sources/{id}: used to learn whether a server still exists. */
   showSource(id: string, label: string, log: LogLine): Promise<CallResult> {
     return this.client.call('GET', `/v3/sources/${encodeURIComponent(id)}`, { label, log })

@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { verifySignature } from './verify-signature.js'
 
 export interface FakeSourceServer {
   id: string
@@ -39,6 +40,8 @@ export interface RecordedRequest {
   route: Route | 'unknown'
   headers: IncomingMessage['headers']
   body: string
+  /** The request target as received (path and query, still encoded). */
+  rawUrl: string
   /** For deletes: the IDs sent. */
   ids?: string[]
   /** Requests being handled when this one arrived, itself included. */
@@ -63,7 +66,26 @@ export interface FakeSmsOptions {
   faultFor?: (request: RecordedRequest) => Fault | undefined
   /** Listing returns an empty page from this offset on, whatever `count` says. */
   emptyPagesFrom?: number
+  /** AK/SK pairs accepted on signed requests (with the security token temporary ones need). */
+  credentials?: FakeCredentials[]
+  /** Whether the caller may decode authorization messages (sts::decodeAuthorizationMessage). */
+  decode?: 'allow' | 'deny'
 }
+
+export interface FakeCredentials {
+  accessKeyId: string
+  secretAccessKey: string
+  securityToken?: string
+}
+
+/** What the fake IAM returns for DENIAL_BODY's encoded message. */
+export const DECODED_MESSAGE = JSON.stringify({
+  allowed: false,
+  explicitDeny: false,
+  action: 'sms:server:delete',
+  resource: 'sms:*:*:server:*',
+  reason: 'No identity policy allows the action.'
+})
 
 export const FAKE_TOKEN = 'fake-token-3f9c2a7d'
 export const DENIAL_BODY = {
@@ -149,7 +171,8 @@ export class FakeSms {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const body = await readBody(req)
+    const rawBody = await readBody(req)
+    const body = rawBody.toString('utf8')
     const url = new URL(req.url ?? '/', 'http://fake')
     const request: RecordedRequest = {
       method: req.method ?? '',
@@ -157,6 +180,7 @@ export class FakeSms {
       query: url.searchParams,
       route: routeOf(req.method ?? '', url.pathname),
       headers: req.headers,
+      rawUrl: req.url ?? '/',
       body,
       inFlight: this.inFlight,
       arrivedAt: performance.now()
@@ -184,7 +208,7 @@ export class FakeSms {
         return this.endless(res, fault.status)
     }
 
-    const answer = this.answer(request)
+    const answer = this.answer(request, rawBody)
     if (fault?.kind === 'drop-after-commit') {
       req.socket.destroy()
       return
@@ -198,11 +222,10 @@ export class FakeSms {
   }
 
   /** The normal answer; applies the request's effect (a delete removes the servers). */
-  private answer(request: RecordedRequest): {
-    status: number
-    body: string
-    headers?: Record<string, string>
-  } {
+  private answer(
+    request: RecordedRequest,
+    rawBody: Buffer
+  ): { status: number; body: string; headers?: Record<string, string> } {
     if (request.route === 'unknown') {
       return error(
         404,
@@ -210,14 +233,9 @@ export class FakeSms {
         'The API does not exist or has not been published in the environment.'
       )
     }
-    const token = request.headers['x-auth-token']
-    if (typeof token !== 'string' || !this.tokens.has(token)) {
-      return error(
-        401,
-        'APIGW.0301',
-        'Incorrect IAM authentication information: verify token failed.'
-      )
-    }
+    const authFailure = this.authenticate(request, rawBody)
+    if (authFailure)
+      return error(401, 'APIGW.0301', `Incorrect IAM authentication information: ${authFailure}`)
     if (request.route === 'show') {
       const id = decodeURIComponent(request.path.slice('/v3/sources/'.length))
       const server = this.servers.get(id)
@@ -226,7 +244,7 @@ export class FakeSms {
         : error(404, 'FAKE.0404', `Source server ${id} does not exist.`)
     }
     if (request.route === 'list') return this.list(request.query)
-    if (request.route === 'decode') return error(404, 'APIGW.0101', 'Not served here.')
+    if (request.route === 'decode') return this.decode(request.body)
 
     const contentType = request.headers['content-type'] ?? ''
     if (!contentType.startsWith('application/json'))
@@ -262,6 +280,43 @@ export class FakeSms {
     }
     for (const id of ids) this.servers.delete(id)
     return { status: 200, body: '{ }' }
+  }
+
+  /** Why the request is not authenticated, or undefined when it is. */
+  private authenticate(request: RecordedRequest, rawBody: Buffer): string | undefined {
+    if (request.headers.authorization === undefined) {
+      const token = request.headers['x-auth-token']
+      return typeof token === 'string' && this.tokens.has(token)
+        ? undefined
+        : 'verify token failed.'
+    }
+    const credentials = new Map((this.options.credentials ?? []).map((c) => [c.accessKeyId, c]))
+    const result = verifySignature(
+      { method: request.method, rawPath: request.rawUrl, headers: request.headers, body: rawBody },
+      (accessKeyId) => credentials.get(accessKeyId)?.secretAccessKey,
+      new Date()
+    )
+    if (!result.ok) return result.reason
+    const expectedToken = credentials.get(result.accessKeyId)?.securityToken
+    if (expectedToken !== undefined && result.securityToken !== expectedToken) {
+      return 'temporary credentials need a valid X-Security-Token.'
+    }
+    return undefined
+  }
+
+  private decode(body: string): { status: number; body: string } {
+    if (this.options.decode === 'deny') {
+      return error(
+        403,
+        'IAM.0003',
+        "Policy doesn't allow sts::decodeAuthorizationMessage to be performed."
+      )
+    }
+    const encoded = (JSON.parse(body || '{}') as { encoded_message?: unknown }).encoded_message
+    if (encoded !== DENIAL_BODY.encoded_authorization_message) {
+      return error(400, 'IAM.0001', 'The encoded message is invalid.')
+    }
+    return { status: 200, body: JSON.stringify({ decoded_message: DECODED_MESSAGE }) }
   }
 
   private list(query: URLSearchParams): { status: number; body: string } {
@@ -323,11 +378,11 @@ function error(status: number, code: string, message: string): { status: number;
   }
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('end', () => resolve(Buffer.concat(chunks)))
     req.on('error', reject)
   })
 }
