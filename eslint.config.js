@@ -3,10 +3,15 @@ import tseslint from 'typescript-eslint'
 import globals from 'globals'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'build/'] },
+  {
+    // The bundle, installs (the Node 24 binary for CI included), build and coverage output.
+    ignores: ['dist/', '**/node_modules/', '.ci/node24/', 'coverage/', 'build/']
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // Everything else (tests, scripts, config files) is linted too, without type information.
+    files: ['**/*.{js,mjs,cjs,ts,mts,cts}'],
     languageOptions: { globals: { ...globals.node } }
   },
   {

@@ -94,7 +94,8 @@ describe('accounting under random faults', () => {
         await chaosRun(seed)
       } catch (error) {
         throw new Error(
-          `chaos run failed; replay with CHAOS_SEED=${seed}\n${(error as Error).message}`
+          `chaos run failed; replay with CHAOS_SEED=${seed}\n${(error as Error).message}`,
+          { cause: error }
         )
       }
     }

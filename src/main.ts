@@ -1,6 +1,5 @@
 import { appendFile } from 'node:fs/promises'
 import * as core from '@actions/core'
-import type { ApiErrorDetails } from './api-error.js'
 import { createAuthorizer } from './auth.js'
 import { ApiClient } from './client.js'
 import { parseConfig, type ActionConfig } from './config.js'
