@@ -18,7 +18,7 @@ async function startSms(options: FakeSmsOptions = {}): Promise<FakeSms> {
 const noSleep = { sleep: async (): Promise<void> => {} }
 
 function inputs(server: FakeSms, ids: string, extra: Inputs = {}): Inputs {
-  return { ids, token: FAKE_TOKEN, endpoint: server.url, ...extra }
+  return { ids, token: FAKE_TOKEN, endpoint: server.url, 'iam-endpoint': server.url, ...extra }
 }
 
 const json = (value: string | undefined): unknown => JSON.parse(value ?? 'null')
@@ -114,7 +114,8 @@ describe('failures', () => {
     const run = await runInProcess(inputs(server, ids.join('\n'), { concurrency: '4' }), noSleep)
 
     expect(run.exitCode).toBe(1)
-    expect(server.requests).toHaveLength(1)
+    expect(server.requestsTo('delete')).toHaveLength(1)
+    expect(server.requestsTo('decode')).toHaveLength(1)
     for (const fragment of [
       'SMS.9004',
       'error_msg: The current account does not have the permission',
@@ -144,7 +145,7 @@ describe('failures', () => {
     const ids = sampleIds(150)
     const server = await startSms({ servers: ids, denyIds: [ids[60] as string] })
     const run = await runInProcess(inputs(server, ids.join(','), { concurrency: '1' }), noSleep)
-    expect(server.requests).toHaveLength(2)
+    expect(server.requestsTo('delete')).toHaveLength(2)
     expect(run.exitCode).toBe(1)
     expect(json(run.outputs['deleted-ids'])).toEqual(ids.slice(0, 50))
     expect(json(run.outputs['failed-ids'])).toEqual(ids.slice(50))

@@ -45,13 +45,16 @@ describe(`dist/index.js on ${nodeBinary}`, () => {
     const ids = sampleIds(120)
     sms = await new FakeSms({ servers: ids, denyIds: [ids[0] as string] }).start()
     const run = await runDist(
-      { ids: ids.join(','), token: FAKE_TOKEN, endpoint: sms.url },
+      { ids: ids.join(','), token: FAKE_TOKEN, endpoint: sms.url, 'iam-endpoint': sms.url },
       {},
       nodeBinary
     )
     expect(run.exitCode).toBe(1)
-    expect(sms.requests).toHaveLength(1)
+    expect(sms.requestsTo('delete')).toHaveLength(1)
+    expect(sms.requestsTo('decode')).toHaveLength(1)
     expect(run.log).toContain('encoded_authorization_message: ENCODED-AUTHZ-MESSAGE-4b1d9e')
+    expect(run.log).toContain('::group::Decoded authorization message')
+    expect(run.summary).toContain('SMS.9004')
     expect(run.outputs['failed-count']).toBe('120')
   })
 

@@ -134,7 +134,12 @@ are hidden unless step debug logging is on.`)
 
   let run: ActionProcessRun
   try {
-    run = await runAction({ ids: idsInput, token: FAKE_TOKEN, endpoint: first.url })
+    run = await runAction({
+      ids: idsInput,
+      token: FAKE_TOKEN,
+      endpoint: first.url,
+      'iam-endpoint': first.url
+    })
     printRun(run, first)
   } finally {
     await first.stop()

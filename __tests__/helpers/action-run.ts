@@ -15,10 +15,19 @@ export interface ActionRun {
 
 export type Inputs = Record<string, string>
 
+/**
+ * Tests never leave loopback: an endpoint a test does not set points at a closed local port
+ * instead of Huawei Cloud (an SMS.9004 run would otherwise try to decode at the real IAM).
+ */
+export const LOOPBACK_DEFAULTS: Inputs = {
+  endpoint: 'http://127.0.0.1:9',
+  'iam-endpoint': 'http://127.0.0.1:9'
+}
+
 /** The runner's convention: INPUT_ + upper-cased name, spaces to underscores, hyphens kept. */
 export function inputEnv(inputs: Inputs): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(inputs).map(([name, value]) => [
+    Object.entries({ ...LOOPBACK_DEFAULTS, ...inputs }).map(([name, value]) => [
       `INPUT_${name.replace(/ /g, '_').toUpperCase()}`,
       value
     ])
