@@ -1,13 +1,13 @@
 /** AK/SK signing and SMS.9004 decoding, against the fake server, which verifies signatures with its own code. */
-import { afterEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
 import {
   DECODED_MESSAGE,
   FAKE_TOKEN,
   FakeSms,
   sampleIds,
-  type FakeCredentials,
-  type FakeSmsOptions
+  type FakeCredentials
 } from './fake-sms/server.js'
+import { useFakeSms } from './helpers/fake-sms-lifecycle.js'
 import { runInProcess, type ActionRun, type Inputs } from './helpers/action-run.js'
 
 const AK = 'AKFAKE0123456789ABCD'
@@ -15,16 +15,7 @@ const SK = 'sk-fake-3e8a1f0b9c6d4e2aa7b5c3d1e9f0a8b7'
 const STS_TOKEN = 'sts-fake-security-token-77d1c2'
 const PERMANENT: FakeCredentials = { accessKeyId: AK, secretAccessKey: SK }
 
-let sms: FakeSms | undefined
-afterEach(async () => {
-  await sms?.stop()
-  sms = undefined
-})
-
-async function startSms(options: FakeSmsOptions): Promise<FakeSms> {
-  sms = await new FakeSms(options).start()
-  return sms
-}
+const startSms = useFakeSms()
 
 const noSleep = { sleep: async (): Promise<void> => {} }
 const json = (value: string | undefined): unknown => JSON.parse(value ?? 'null')

@@ -1,19 +1,11 @@
 /** The main path against the fake SMS server on loopback, through the real HTTP client. */
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { FAKE_TOKEN, FakeSms, sampleIds, type FakeSmsOptions } from './fake-sms/server.js'
+import { describe, expect, it } from '@jest/globals'
+import { FAKE_TOKEN, FakeSms, sampleIds } from './fake-sms/server.js'
+import { useFakeSms } from './helpers/fake-sms-lifecycle.js'
 import { runInProcess, type Inputs } from './helpers/action-run.js'
 import { ACTION_VERSION } from '../src/version.js'
 
-let sms: FakeSms | undefined
-afterEach(async () => {
-  await sms?.stop()
-  sms = undefined
-})
-
-async function startSms(options: FakeSmsOptions = {}): Promise<FakeSms> {
-  sms = await new FakeSms(options).start()
-  return sms
-}
+const startSms = useFakeSms()
 
 const noSleep = { sleep: async (): Promise<void> => {} }
 

@@ -4,22 +4,19 @@
  * working directory outside the repo. SMS_CLEANUP_NODE picks the node binary (CI runs
  * this file under Node 24 too).
  */
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { FAKE_TOKEN, FakeSms, sampleIds } from './fake-sms/server.js'
+import { describe, expect, it } from '@jest/globals'
+import { FAKE_TOKEN, sampleIds } from './fake-sms/server.js'
+import { useFakeSms } from './helpers/fake-sms-lifecycle.js'
 import { runDist } from './helpers/action-run.js'
 
 const nodeBinary = process.env.SMS_CLEANUP_NODE || process.execPath
 
-let sms: FakeSms | undefined
-afterEach(async () => {
-  await sms?.stop()
-  sms = undefined
-})
+const startSms = useFakeSms()
 
 describe(`dist/index.js on ${nodeBinary}`, () => {
   it('deletes 120 IDs in exactly 3 requests and writes the outputs', async () => {
     const ids = sampleIds(120)
-    sms = await new FakeSms({ servers: ids }).start()
+    const sms = await startSms({ servers: ids })
     const run = await runDist(
       {
         ids: ids.join('\n'),
@@ -43,7 +40,7 @@ describe(`dist/index.js on ${nodeBinary}`, () => {
 
   it('fails after one request on SMS.9004, logging the denial', async () => {
     const ids = sampleIds(120)
-    sms = await new FakeSms({ servers: ids, denyIds: [ids[0] as string] }).start()
+    const sms = await startSms({ servers: ids, denyIds: [ids[0] as string] })
     const run = await runDist(
       { ids: ids.join(','), token: FAKE_TOKEN, endpoint: sms.url, 'iam-endpoint': sms.url },
       {},
@@ -59,7 +56,7 @@ describe(`dist/index.js on ${nodeBinary}`, () => {
   })
 
   it('rejects invalid input with no request and no stack trace', async () => {
-    sms = await new FakeSms({ servers: ['a'] }).start()
+    const sms = await startSms({ servers: ['a'] })
     const run = await runDist(
       { ids: 'a\nb c', token: FAKE_TOKEN, endpoint: sms.url, 'BATCH-SIZE': '0' },
       {},

@@ -1,24 +1,10 @@
 /** Retries, timeouts, throttling and lost responses, against the fake server with scripted faults. */
-import { afterEach, describe, expect, it } from '@jest/globals'
-import {
-  FAKE_TOKEN,
-  FakeSms,
-  sampleIds,
-  type Fault,
-  type FakeSmsOptions
-} from './fake-sms/server.js'
+import { describe, expect, it } from '@jest/globals'
+import { FAKE_TOKEN, FakeSms, sampleIds, type Fault } from './fake-sms/server.js'
+import { useFakeSms } from './helpers/fake-sms-lifecycle.js'
 import { runInProcess, type Inputs } from './helpers/action-run.js'
 
-let sms: FakeSms | undefined
-afterEach(async () => {
-  await sms?.stop()
-  sms = undefined
-})
-
-async function startSms(options: FakeSmsOptions = {}): Promise<FakeSms> {
-  sms = await new FakeSms(options).start()
-  return sms
-}
+const startSms = useFakeSms()
 
 /** Records the waits the action asks for instead of waiting. */
 function fakeClock(): {
@@ -148,7 +134,6 @@ describe('retries', () => {
     const server = await startSms({ servers: ['a'] })
     const url = server.url
     await server.stop()
-    sms = undefined
     const run = await runInProcess(
       { ids: 'a', token: FAKE_TOKEN, endpoint: url, 'max-retries': '1' },
       fakeClock()

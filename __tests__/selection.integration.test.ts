@@ -1,12 +1,7 @@
 /** Scheduled cleanup: choosing servers by filter, dry-run, the deletion guard, and the summary file. */
-import { afterEach, describe, expect, it } from '@jest/globals'
-import {
-  FAKE_TOKEN,
-  FakeSms,
-  sampleIds,
-  type FakeSourceServer,
-  type FakeSmsOptions
-} from './fake-sms/server.js'
+import { describe, expect, it } from '@jest/globals'
+import { FAKE_TOKEN, FakeSms, sampleIds, type FakeSourceServer } from './fake-sms/server.js'
+import { useFakeSms } from './helpers/fake-sms-lifecycle.js'
 import { runInProcess, type Inputs } from './helpers/action-run.js'
 
 const DAY = 24 * 60 * 60 * 1000
@@ -29,16 +24,7 @@ function fleet(): FakeSourceServer[] {
   }))
 }
 
-let sms: FakeSms | undefined
-afterEach(async () => {
-  await sms?.stop()
-  sms = undefined
-})
-
-async function startSms(options: FakeSmsOptions = {}): Promise<FakeSms> {
-  sms = await new FakeSms({ servers: fleet(), ...options }).start()
-  return sms
-}
+const startSms = useFakeSms(() => ({ servers: fleet() }))
 
 const deps = { sleep: async (): Promise<void> => {}, now: () => NOW }
 const json = (value: string | undefined): unknown => JSON.parse(value ?? 'null')
