@@ -207,6 +207,18 @@ describe('dry-run and max-deletions', () => {
     expect(json(run.outputs['deleted-ids'])).toEqual([])
   })
 
+  it('fails a dry run whose plan a real run would refuse, with the dry-run outputs', async () => {
+    const server = await startSms()
+    const run = await runInProcess(
+      inputs(server, { 'select-state': 'error', 'max-deletions': '50', 'dry-run': 'true' }),
+      deps
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.log).toContain('more than max-deletions (50)')
+    expect(json(run.outputs['planned-ids'])).toHaveLength(92)
+    expect(json(run.outputs['failed-ids'])).toEqual([])
+  })
+
   it('allows a plan equal to max-deletions', async () => {
     const server = await startSms()
     const run = await runInProcess(

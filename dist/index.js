@@ -32227,45 +32227,57 @@ function describeSelection(filter) {
 
 /** The API accepts 1 to 50 IDs per batch-delete request. */
 const MAX_BATCH_SIZE = 50;
-/**
- * Validates every input and returns the typed config. All problems are reported
- * together in one ConfigError, so a user fixes them in one go.
- */
-function parseConfig(inputs, env = process.env) {
-    const problems = [];
-    const attempt = (parse, fallback) => {
+/** Runs parsers and keeps every ConfigError, so all problems are reported in one go. */
+class ProblemCollector {
+    problems = [];
+    add(message) {
+        this.problems.push(message);
+    }
+    take(parse, fallback) {
         try {
             return parse();
         }
         catch (error) {
             if (!(error instanceof ConfigError))
                 throw error;
-            problems.push(error.message);
+            this.add(error.message);
             return fallback;
         }
-    };
-    const config = {
-        target: attempt(() => parseTarget(inputs), { kind: 'ids', ids: { ids: [], duplicates: [] } }),
-        auth: attempt(() => parseAuth(inputs, env), { kind: 'token', token: '' }),
-        endpoint: attempt(() => parseEndpoint(inputs.endpoint, 'endpoint'), ''),
-        batchSize: attempt(() => parseInteger(inputs, 'batch-size', 1, MAX_BATCH_SIZE), 0),
-        maxRetries: attempt(() => parseInteger(inputs, 'max-retries', 0, 10), 0),
-        timeoutMs: attempt(() => parseInteger(inputs, 'timeout-seconds', 1, 600) * 1000, 0),
-        failOnError: attempt(() => parseBoolean(inputs, 'fail-on-error'), true),
-        concurrency: attempt(() => parseInteger(inputs, 'concurrency', 1, 10), 1),
-        iamEndpoint: attempt(() => parseEndpoint(inputs['iam-endpoint'], 'iam-endpoint'), ''),
-        decodeAuthorizationMessage: attempt(() => parseBoolean(inputs, 'decode-authorization-message'), true),
-        maxDeletions: attempt(() => inputs['max-deletions'] === ''
-            ? undefined
-            : parseInteger(inputs, 'max-deletions', 0, 100_000), undefined),
-        dryRun: attempt(() => parseBoolean(inputs, 'dry-run'), false)
-    };
-    if (problems.length === 1)
-        throw new ConfigError(problems[0] ?? '');
-    if (problems.length > 1) {
-        throw new ConfigError(`${problems.length} inputs are invalid; nothing was sent.\n` +
-            problems.map((p) => `  - ${p.replace(/\n/g, '\n    ')}`).join('\n'));
     }
+    throwIfAny() {
+        const { problems } = this;
+        if (problems.length === 1)
+            throw new ConfigError(problems[0] ?? '');
+        if (problems.length > 1) {
+            throw new ConfigError(`${problems.length} inputs are invalid; nothing was sent.\n` +
+                problems.map((p) => `  - ${p.replace(/\n/g, '\n    ')}`).join('\n'));
+        }
+    }
+}
+/**
+ * Validates every input and returns the typed config. All problems are reported
+ * together in one ConfigError, so a user fixes them in one go.
+ */
+function parseConfig(inputs, env = process.env) {
+    const problems = new ProblemCollector();
+    const take = problems.take.bind(problems);
+    const config = {
+        target: parseTarget(inputs, problems),
+        auth: take(() => parseAuth(inputs, env), { kind: 'token', token: '' }),
+        endpoint: take(() => parseEndpoint(inputs.endpoint, 'endpoint'), ''),
+        batchSize: take(() => parseInteger(inputs, 'batch-size', 1, MAX_BATCH_SIZE), 0),
+        maxRetries: take(() => parseInteger(inputs, 'max-retries', 0, 10), 0),
+        timeoutMs: take(() => parseInteger(inputs, 'timeout-seconds', 1, 600) * 1000, 0),
+        failOnError: take(() => parseBoolean(inputs, 'fail-on-error'), true),
+        concurrency: take(() => parseInteger(inputs, 'concurrency', 1, 10), 1),
+        iamEndpoint: take(() => parseEndpoint(inputs['iam-endpoint'], 'iam-endpoint'), ''),
+        decodeAuthorizationMessage: take(() => parseBoolean(inputs, 'decode-authorization-message'), true),
+        maxDeletions: inputs['max-deletions'] === ''
+            ? undefined
+            : take(() => parseInteger(inputs, 'max-deletions', 0, 100_000), undefined),
+        dryRun: take(() => parseBoolean(inputs, 'dry-run'), false)
+    };
+    problems.throwIfAny();
     return config;
 }
 const SELECT_INPUTS = [
@@ -32275,37 +32287,21 @@ const SELECT_INPUTS = [
     'select-older-than'
 ];
 /** `ids` or `select-*`, never both. Neither is an empty ID list: nothing to do. */
-function parseTarget(inputs) {
-    const problems = [];
-    const collect = (parse) => {
-        try {
-            return parse();
-        }
-        catch (error) {
-            if (!(error instanceof ConfigError))
-                throw error;
-            problems.push(error.message);
-            return undefined;
-        }
-    };
+function parseTarget(inputs, problems) {
     const filter = {
-        states: collect(() => parseStates(inputs['select-state'])),
-        namePatterns: collect(() => parseNamePatterns(inputs['select-name'])),
+        states: problems.take(() => parseStates(inputs['select-state']), undefined),
+        namePatterns: problems.take(() => parseNamePatterns(inputs['select-name']), undefined),
         disconnectedOnly: inputs['select-disconnected'] !== '' &&
-            (collect(() => parseBoolean(inputs, 'select-disconnected')) ?? false),
-        olderThanMs: collect(() => parseDuration(inputs['select-older-than'], 'select-older-than')),
+            problems.take(() => parseBoolean(inputs, 'select-disconnected'), false),
+        olderThanMs: problems.take(() => parseDuration(inputs['select-older-than'], 'select-older-than'), undefined),
         olderThanText: inputs['select-older-than'] || undefined
     };
-    const ids = collect(() => parseIds(inputs.ids));
-    if (problems.length > 0)
-        throw new ConfigError(problems.join('\n'));
+    const ids = problems.take(() => parseIds(inputs.ids), { ids: [], duplicates: [] });
     const selectGiven = SELECT_INPUTS.filter((name) => name === 'select-disconnected' ? filter.disconnectedOnly : inputs[name] !== '');
     if (inputs.ids !== '' && selectGiven.length > 0) {
-        throw new ConfigError(`Input 'ids' and ${selectGiven.map((n) => `'${n}'`).join(', ')} are both set. Give IDs, or choose servers with select-*, not both.`);
+        problems.add(`Input 'ids' and ${selectGiven.map((n) => `'${n}'`).join(', ')} are both set. Give IDs, or choose servers with select-*, not both.`);
     }
-    if (!isSelectionEmpty(filter))
-        return { kind: 'selection', filter };
-    return { kind: 'ids', ids: ids ?? { ids: [], duplicates: [] } };
+    return isSelectionEmpty(filter) ? { kind: 'ids', ids } : { kind: 'selection', filter };
 }
 const AKSK_INPUTS = ['access-key-id', 'secret-access-key', 'security-token', 'domain-id'];
 /**
@@ -33298,7 +33294,9 @@ async function run(dependencies = {}) {
             return;
         const batches = planBatches(targets.ids, config.batchSize);
         if (config.maxDeletions !== undefined && targets.ids.length > config.maxDeletions) {
-            state.batches = notAttemptedBatches(batches, 'Refused by max-deletions.');
+            // A dry run reports no deleted or failed IDs; a real run accounts for every planned one.
+            if (!config.dryRun)
+                state.batches = notAttemptedBatches(batches, 'Refused by max-deletions.');
             throw new ActionError(`Refusing to delete: this run plans to delete ${targets.ids.length} source server(s), more than max-deletions (${config.maxDeletions}). Nothing was deleted.`);
         }
         if (config.dryRun) {

@@ -56,7 +56,8 @@ export async function run(dependencies: Partial<RunDependencies> = {}): Promise<
 
     const batches = planBatches(targets.ids, config.batchSize)
     if (config.maxDeletions !== undefined && targets.ids.length > config.maxDeletions) {
-      state.batches = notAttemptedBatches(batches, 'Refused by max-deletions.')
+      // A dry run reports no deleted or failed IDs; a real run accounts for every planned one.
+      if (!config.dryRun) state.batches = notAttemptedBatches(batches, 'Refused by max-deletions.')
       throw new ActionError(
         `Refusing to delete: this run plans to delete ${targets.ids.length} source server(s), more than max-deletions (${config.maxDeletions}). Nothing was deleted.`
       )
