@@ -13,7 +13,7 @@ const valid = (overrides: Partial<RawInputs> = {}): RawInputs => ({
 
 function errorOf(inputs: RawInputs): string {
   try {
-    parseConfig(inputs)
+    parseConfig(inputs, {})
   } catch (error) {
     expect(error).toBeInstanceOf(ConfigError)
     return (error as Error).message
@@ -68,6 +68,62 @@ describe('parseConfig', () => {
 
   it('requires a token', () => {
     expect(errorOf(valid({ token: '' }))).toContain("No credentials: set input 'token'")
+  })
+
+  it.each([
+    [{ token: 'abc\ndef' }, "Input 'token'", 'abc'],
+    [
+      { token: '', 'access-key-id': 'AK', 'secret-access-key': 's k' },
+      "Input 'secret-access-key'",
+      's k'
+    ],
+    [
+      { token: '', 'access-key-id': 'A\u0007K', 'secret-access-key': 'sk' },
+      "Input 'access-key-id'",
+      'A\u0007K'
+    ]
+  ])(
+    'rejects a credential that cannot travel in a header, without showing it (%#)',
+    (override, name, secret) => {
+      const message = errorOf(valid(override))
+      expect(message).toContain(name)
+      expect(message).toContain('not shown')
+      expect(message).not.toContain(secret)
+    }
+  )
+
+  it('names the env variable when a fallback credential is bad', () => {
+    try {
+      parseConfig(valid({ token: '' }), {
+        HUAWEI_CLOUD_ACCESS_KEY_ID: 'AK',
+        HUAWEI_CLOUD_SECRET_ACCESS_KEY: 'bad secret'
+      })
+      throw new Error('accepted')
+    } catch (error) {
+      expect((error as Error).message).toContain('Env HUAWEI_CLOUD_SECRET_ACCESS_KEY')
+      expect((error as Error).message).not.toContain('bad secret')
+    }
+  })
+
+  it('takes AK/SK from the env only when no credential input is set', () => {
+    const env = { HUAWEI_CLOUD_ACCESS_KEY_ID: 'ENV-AK', HUAWEI_CLOUD_SECRET_ACCESS_KEY: 'ENV-SK' }
+    expect(parseConfig(valid(), env).auth).toEqual({ kind: 'token', token: 'tok' })
+    expect(parseConfig(valid({ token: '' }), env).auth).toEqual({
+      kind: 'aksk',
+      credentials: { accessKeyId: 'ENV-AK', secretAccessKey: 'ENV-SK' }
+    })
+    expect(
+      parseConfig(valid({ token: '', 'access-key-id': 'IN-AK', 'secret-access-key': 'IN-SK' }), env)
+        .auth
+    ).toEqual({ kind: 'aksk', credentials: { accessKeyId: 'IN-AK', secretAccessKey: 'IN-SK' } })
+  })
+
+  it('rejects a domain-id that is not an account ID, showing it (it is not a secret)', () => {
+    expect(
+      errorOf(
+        valid({ token: '', 'access-key-id': 'AK', 'secret-access-key': 'SK', 'domain-id': 'a b' })
+      )
+    ).toContain('Input \'domain-id\': "a b"')
   })
 
   it('reports every bad input together', () => {

@@ -31888,16 +31888,19 @@ function idProblem(id) {
         return 'is empty (two commas in a row, or a trailing comma?)';
     if (id.length > MAX_ID_LENGTH)
         return `is ${id.length} characters long; the API accepts at most ${MAX_ID_LENGTH}`;
-    if ([...id].some(isWhitespaceOrControl))
+    if (hasWhitespaceOrControl(id))
         return 'contains whitespace or a control character';
     // Quotes are never part of an ID; they come from copying a quoted list.
     if (/["'`]/.test(id))
         return 'contains a quote character';
     return undefined;
 }
-function isWhitespaceOrControl(char) {
-    const code = char.codePointAt(0) ?? 0;
-    return /\s/u.test(char) || code < 0x20 || (code >= 0x7f && code <= 0x9f);
+/** True when the value holds whitespace or a control character anywhere. */
+function hasWhitespaceOrControl(value) {
+    return [...value].some((char) => {
+        const code = char.codePointAt(0) ?? 0;
+        return /\s/u.test(char) || code < 0x20 || (code >= 0x7f && code <= 0x9f);
+    });
 }
 function dedupe(values) {
     const seen = new Set();
@@ -32315,7 +32318,7 @@ function parseAuth(inputs, env) {
         throw new ConfigError(`Input 'token' and ${akskInputs.map((n) => `'${n}'`).join(', ')} are both set. Use one auth method: a token, or AK/SK.`);
     }
     if (inputs.token !== '')
-        return { kind: 'token', token: inputs.token };
+        return { kind: 'token', token: checkHeaderSafe(inputs.token, "Input 'token'") };
     const fromInputs = inputs['access-key-id'] !== '' || inputs['secret-access-key'] !== '';
     const pick = (name) => fromInputs ? inputs[name] : (env[ENV_FALLBACKS[name]]?.trim() ?? '');
     const accessKeyId = pick('access-key-id');
@@ -32331,16 +32334,34 @@ function parseAuth(inputs, env) {
             : ['access-key-id', 'secret-access-key'];
         throw new ConfigError(`'${has}' is set but '${lacks}' is not (input '${lacks}' or env ${ENV_FALLBACKS[lacks]}). AK/SK need both.`);
     }
+    const source = (name) => fromInputs ? `Input '${name}'` : `Env ${ENV_FALLBACKS[name]}`;
+    checkHeaderSafe(accessKeyId, source('access-key-id'));
+    checkHeaderSafe(secretAccessKey, source('secret-access-key'));
+    if (securityToken)
+        checkHeaderSafe(securityToken, "'security-token'");
+    const domainId = inputs['domain-id'];
+    if (domainId !== '' && !/^[A-Za-z0-9_-]{1,64}$/.test(domainId)) {
+        throw new ConfigError(`Input 'domain-id': ${quoteValue(domainId)} is not an account ID.`);
+    }
     return {
         kind: 'aksk',
-        fromEnv: !fromInputs,
         credentials: {
             accessKeyId,
             secretAccessKey,
             ...(securityToken ? { securityToken } : {}),
-            ...(inputs['domain-id'] ? { domainId: inputs['domain-id'] } : {})
+            ...(domainId ? { domainId } : {})
         }
     };
+}
+/**
+ * Credentials travel in HTTP headers, where whitespace or control characters make the
+ * request fail (and we would retry it for nothing). The value is a secret: never shown.
+ */
+function checkHeaderSafe(value, source) {
+    if (hasWhitespaceOrControl(value)) {
+        throw new ConfigError(`${source} contains whitespace or control characters (the value is a secret and is not shown).`);
+    }
+    return value;
 }
 function parseInteger(inputs, name, min, max) {
     const value = inputs[name];

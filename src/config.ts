@@ -1,6 +1,6 @@
 import { parseEndpoint } from './endpoint.js'
 import { ConfigError, quoteValue } from './errors.js'
-import { parseIds, type ParsedIds } from './ids.js'
+import { hasWhitespaceOrControl, parseIds, type ParsedIds } from './ids.js'
 import { ENV_FALLBACKS, type InputName, type RawInputs } from './inputs.js'
 import {
   isSelectionEmpty,
@@ -13,8 +13,7 @@ import type { AkSkCredentials } from './signing.js'
 
 /** How requests are authenticated. Exactly one method per run. */
 export type AuthConfig =
-  | { kind: 'token'; token: string }
-  | { kind: 'aksk'; credentials: AkSkCredentials; fromEnv: boolean }
+  { kind: 'token'; token: string } | { kind: 'aksk'; credentials: AkSkCredentials }
 
 /** What to delete: the IDs given, or the servers a listing selects. */
 export type TargetConfig =
@@ -150,7 +149,8 @@ function parseAuth(inputs: RawInputs, env: NodeJS.ProcessEnv): AuthConfig {
       `Input 'token' and ${akskInputs.map((n) => `'${n}'`).join(', ')} are both set. Use one auth method: a token, or AK/SK.`
     )
   }
-  if (inputs.token !== '') return { kind: 'token', token: inputs.token }
+  if (inputs.token !== '')
+    return { kind: 'token', token: checkHeaderSafe(inputs.token, "Input 'token'") }
 
   const fromInputs = inputs['access-key-id'] !== '' || inputs['secret-access-key'] !== ''
   const pick = (name: keyof typeof ENV_FALLBACKS): string =>
@@ -173,16 +173,37 @@ function parseAuth(inputs: RawInputs, env: NodeJS.ProcessEnv): AuthConfig {
       `'${has}' is set but '${lacks}' is not (input '${lacks}' or env ${ENV_FALLBACKS[lacks]}). AK/SK need both.`
     )
   }
+  const source = (name: keyof typeof ENV_FALLBACKS): string =>
+    fromInputs ? `Input '${name}'` : `Env ${ENV_FALLBACKS[name]}`
+  checkHeaderSafe(accessKeyId, source('access-key-id'))
+  checkHeaderSafe(secretAccessKey, source('secret-access-key'))
+  if (securityToken) checkHeaderSafe(securityToken, "'security-token'")
+  const domainId = inputs['domain-id']
+  if (domainId !== '' && !/^[A-Za-z0-9_-]{1,64}$/.test(domainId)) {
+    throw new ConfigError(`Input 'domain-id': ${quoteValue(domainId)} is not an account ID.`)
+  }
   return {
     kind: 'aksk',
-    fromEnv: !fromInputs,
     credentials: {
       accessKeyId,
       secretAccessKey,
       ...(securityToken ? { securityToken } : {}),
-      ...(inputs['domain-id'] ? { domainId: inputs['domain-id'] } : {})
+      ...(domainId ? { domainId } : {})
     }
   }
+}
+
+/**
+ * Credentials travel in HTTP headers, where whitespace or control characters make the
+ * request fail (and we would retry it for nothing). The value is a secret: never shown.
+ */
+function checkHeaderSafe(value: string, source: string): string {
+  if (hasWhitespaceOrControl(value)) {
+    throw new ConfigError(
+      `${source} contains whitespace or control characters (the value is a secret and is not shown).`
+    )
+  }
+  return value
 }
 
 export function parseInteger(inputs: RawInputs, name: InputName, min: number, max: number): number {

@@ -87,15 +87,18 @@ export function idProblem(id: string): string | undefined {
   if (id === '') return 'is empty (two commas in a row, or a trailing comma?)'
   if (id.length > MAX_ID_LENGTH)
     return `is ${id.length} characters long; the API accepts at most ${MAX_ID_LENGTH}`
-  if ([...id].some(isWhitespaceOrControl)) return 'contains whitespace or a control character'
+  if (hasWhitespaceOrControl(id)) return 'contains whitespace or a control character'
   // Quotes are never part of an ID; they come from copying a quoted list.
   if (/["'`]/.test(id)) return 'contains a quote character'
   return undefined
 }
 
-function isWhitespaceOrControl(char: string): boolean {
-  const code = char.codePointAt(0) ?? 0
-  return /\s/u.test(char) || code < 0x20 || (code >= 0x7f && code <= 0x9f)
+/** True when the value holds whitespace or a control character anywhere. */
+export function hasWhitespaceOrControl(value: string): boolean {
+  return [...value].some((char) => {
+    const code = char.codePointAt(0) ?? 0
+    return /\s/u.test(char) || code < 0x20 || (code >= 0x7f && code <= 0x9f)
+  })
 }
 
 function dedupe(values: string[]): ParsedIds {

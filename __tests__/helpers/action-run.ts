@@ -42,6 +42,11 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs
 }
 
+/** Variables a test must set itself, never inherit: inputs, credentials, debug and command files. */
+function isRunnerVariable(key: string): boolean {
+  return /^(INPUT_|HUAWEI_CLOUD_|GITHUB_|RUNNER_)/.test(key)
+}
+
 function commandFiles(): { dir: string; env: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'sms-cleanup-run-'))
   const env = { GITHUB_OUTPUT: join(dir, 'output'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
@@ -70,7 +75,7 @@ export async function runInProcess(
   const saved = { ...process.env }
   const write = process.stdout.write.bind(process.stdout)
   let log = ''
-  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key]
+  for (const key of Object.keys(process.env)) if (isRunnerVariable(key)) delete process.env[key]
   Object.assign(process.env, inputEnv(inputs), env, extraEnv)
   process.stdout.write = ((chunk: string | Uint8Array) => {
     log += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')
