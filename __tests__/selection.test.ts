@@ -328,6 +328,14 @@ describe('isSelectionEmpty', () => {
   })
 })
 
+/** Every filter at once: state error, name web-*, Agent disconnected, older than 30 days. */
+const everyFilter = filter({
+  states: new Set(['error']),
+  namePatterns: parseNamePatterns('web-*'),
+  disconnectedOnly: true,
+  olderThanMs: 30 * DAY
+})
+
 describe('matchesSelection', () => {
   it.each<[string, Partial<SourceServer>, SelectionFilter, boolean]>([
     ['no filter matches anything', { connected: undefined, addDate: undefined }, filter(), true],
@@ -387,56 +395,31 @@ describe('matchesSelection', () => {
     [
       'all filters match',
       { state: 'error', name: 'web-01', connected: false, addDate: NOW - 40 * DAY },
-      filter({
-        states: new Set(['error']),
-        namePatterns: parseNamePatterns('web-*'),
-        disconnectedOnly: true,
-        olderThanMs: 30 * DAY
-      }),
+      everyFilter,
       true
     ],
     [
       'all but state',
       { state: 'finished', name: 'web-01', connected: false, addDate: NOW - 40 * DAY },
-      filter({
-        states: new Set(['error']),
-        namePatterns: parseNamePatterns('web-*'),
-        disconnectedOnly: true,
-        olderThanMs: 30 * DAY
-      }),
+      everyFilter,
       false
     ],
     [
       'all but name',
       { state: 'error', name: 'db-01', connected: false, addDate: NOW - 40 * DAY },
-      filter({
-        states: new Set(['error']),
-        namePatterns: parseNamePatterns('web-*'),
-        disconnectedOnly: true,
-        olderThanMs: 30 * DAY
-      }),
+      everyFilter,
       false
     ],
     [
       'all but disconnected',
       { state: 'error', name: 'web-01', connected: true, addDate: NOW - 40 * DAY },
-      filter({
-        states: new Set(['error']),
-        namePatterns: parseNamePatterns('web-*'),
-        disconnectedOnly: true,
-        olderThanMs: 30 * DAY
-      }),
+      everyFilter,
       false
     ],
     [
       'all but age',
       { state: 'error', name: 'web-01', connected: false, addDate: NOW - 10 * DAY },
-      filter({
-        states: new Set(['error']),
-        namePatterns: parseNamePatterns('web-*'),
-        disconnectedOnly: true,
-        olderThanMs: 30 * DAY
-      }),
+      everyFilter,
       false
     ]
   ])('%s', (_label, overrides, f, expected) => {
