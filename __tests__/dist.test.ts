@@ -25,8 +25,7 @@ describe(`dist/index.js on ${nodeBinary}`, () => {
         'batch-size': '50',
         'max-retries': '1'
       },
-      { RUNNER_DEBUG: '1' },
-      nodeBinary
+      { env: { RUNNER_DEBUG: '1' }, node: nodeBinary }
     )
     expect(run.stderr).toBe('')
     expect(run.exitCode).toBe(0)
@@ -43,8 +42,7 @@ describe(`dist/index.js on ${nodeBinary}`, () => {
     const sms = await startSms({ servers: ids, denyIds: [ids[0] as string] })
     const run = await runDist(
       { ids: ids.join(','), token: FAKE_TOKEN, endpoint: sms.url, 'iam-endpoint': sms.url },
-      {},
-      nodeBinary
+      { node: nodeBinary }
     )
     expect(run.exitCode).toBe(1)
     expect(sms.requestsTo('delete')).toHaveLength(1)
@@ -59,8 +57,7 @@ describe(`dist/index.js on ${nodeBinary}`, () => {
     const sms = await startSms({ servers: ['a'] })
     const run = await runDist(
       { ids: 'a\nb c', token: FAKE_TOKEN, endpoint: sms.url, 'BATCH-SIZE': '0' },
-      {},
-      nodeBinary
+      { node: nodeBinary }
     )
     expect(run.exitCode).toBe(1)
     expect(sms.requests).toHaveLength(0)

@@ -6,17 +6,17 @@
  *   npm run bench -- --node /path/to/node   run the bundle on another node binary
  *   npm run bench -- --rss preload          measure peak RSS with the preload, not /usr/bin/time
  */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, statSync } from 'node:fs'
 import { availableParallelism, cpus, arch, platform, release } from 'node:os'
 import { FAKE_TOKEN, FakeSms, sampleIds } from '../__tests__/fake-sms/server.js'
 import { INPUT_DEFAULTS } from '../src/inputs.js'
 import {
   DIST_ENTRY,
-  runAction,
-  timeSpawn,
-  type ActionProcessOptions
-} from './lib/action-process.js'
+  inheritedEnv,
+  runDist,
+  type DistOptions
+} from '../__tests__/helpers/action-run.js'
 
 const TOTAL_IDS = 1000 // the account maximum
 const BATCH_SIZE = 50
@@ -76,11 +76,11 @@ async function deleteAll(
   ids: string[],
   concurrency: number,
   latencyMs: number,
-  options: ActionProcessOptions = {}
+  options: DistOptions = {}
 ): Promise<DeleteRun> {
   const fake = await new FakeSms({ servers: ids, latencyMs }).start()
   try {
-    const run = await runAction(
+    const run = await runDist(
       {
         ids: ids.join('\n'),
         token: FAKE_TOKEN,
@@ -117,7 +117,7 @@ const PRELOAD =
 
 interface RssMethod {
   name: string
-  options: ActionProcessOptions
+  options: DistOptions
   /** Peak RSS in kB from a run's stderr. */
   parse: (stderr: string) => number | undefined
 }
@@ -278,3 +278,13 @@ console.log(
 )
 
 console.log(`\nBench took ${((performance.now() - started) / 1000).toFixed(1)} s.`)
+
+/** Spawns a command with no output captured and resolves with the time from spawn to exit, in ms. */
+async function timeSpawn(file: string, args: string[]): Promise<number> {
+  const spawnedAt = performance.now()
+  const child = spawn(file, args, { stdio: 'ignore', env: inheritedEnv() })
+  return new Promise<number>((resolve, reject) => {
+    child.on('error', reject)
+    child.on('exit', () => resolve(performance.now() - spawnedAt))
+  })
+}

@@ -12,7 +12,7 @@ import {
   sampleIds,
   type RecordedRequest
 } from '../__tests__/fake-sms/server.js'
-import { runAction, type ActionProcessRun } from './lib/action-process.js'
+import { runDist, type DistRun } from '../__tests__/helpers/action-run.js'
 import { forwardPort, type Forwarder } from './lib/fixed-port.js'
 
 const bold = (text: string): string => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text)
@@ -80,7 +80,7 @@ function printRequests(requests: readonly RecordedRequest[]): void {
   })
 }
 
-function printRun(run: ActionProcessRun, server: FakeSms): void {
+function printRun(run: DistRun, server: FakeSms): void {
   rule('Action log (stdout, as the runner receives it)')
   process.stdout.write(run.log.endsWith('\n') || run.log === '' ? run.log : `${run.log}\n`)
   if (run.stderr.trim() !== '') {
@@ -132,9 +132,9 @@ The log is printed as the runner receives it: on GitHub, ::group:: lines become
 collapsible sections, ::error/::notice lines become annotations, and ::debug:: lines
 are hidden unless step debug logging is on.`)
 
-  let run: ActionProcessRun
+  let run: DistRun
   try {
-    run = await runAction({
+    run = await runDist({
       ids: idsInput,
       token: FAKE_TOKEN,
       endpoint: first.url,
@@ -158,7 +158,7 @@ are hidden unless step debug logging is on.`)
     `\n\n${bold('Run 2')}: 60 IDs given as a JSON array, batch-size 25, nothing denied → a green run.`
   )
   try {
-    run = await runAction({
+    run = await runDist({
       ids: JSON.stringify(ids2),
       token: FAKE_TOKEN,
       endpoint: second.url,

@@ -95,28 +95,55 @@ export async function runInProcess(
 export const DIST_ENTRY = resolve(import.meta.dirname, '../../dist/index.js')
 
 /** Runs `node dist/index.js` as the runner does: INPUT_* env, command files, a cwd outside the repo. */
-export async function runDist(
-  inputs: Inputs,
-  extraEnv: Record<string, string> = {},
-  nodeBinary = process.execPath
-): Promise<ActionRun & { stderr: string }> {
-  const { dir, env } = commandFiles()
-  const baseEnv = Object.fromEntries(
+/** This process's environment, less what a run must set itself (and NODE_OPTIONS: jest's or tsx's flags). */
+export function inheritedEnv(): Record<string, string> {
+  return Object.fromEntries(
     Object.entries(process.env).filter(
-      ([key]) => !key.startsWith('INPUT_') && key !== 'NODE_OPTIONS'
+      (entry): entry is [string, string] =>
+        entry[1] !== undefined && !isRunnerVariable(entry[0]) && entry[0] !== 'NODE_OPTIONS'
     )
   )
-  const child = spawn(nodeBinary, [DIST_ENTRY], {
+}
+
+export interface DistOptions {
+  /** Extra environment, on top of the inputs and the command files. */
+  env?: Record<string, string>
+  /** The node binary (default: the one running this process). */
+  node?: string
+  /** Flags for node, before the bundle path. */
+  nodeArgs?: string[]
+  /** A command to run node under, such as ['/usr/bin/time', '-v']. */
+  wrapper?: string[]
+}
+
+export interface DistRun extends ActionRun {
+  stderr: string
+  /** performance.now() just before spawn, and when the process exited. */
+  spawnedAt: number
+  exitedAt: number
+}
+
+/** Runs `node dist/index.js` as the runner does: INPUT_* env, command files, a cwd outside the repo. */
+export async function runDist(inputs: Inputs, options: DistOptions = {}): Promise<DistRun> {
+  const { dir, env } = commandFiles()
+  const node = options.node ?? process.execPath
+  const [file, ...args] = options.wrapper?.length ? [...options.wrapper, node] : [node]
+  args.push(...(options.nodeArgs ?? []), DIST_ENTRY)
+  const spawnedAt = performance.now()
+  const child = spawn(file, args, {
     cwd: dir,
-    env: { ...baseEnv, ...inputEnv(inputs), ...env, ...extraEnv },
+    env: { ...inheritedEnv(), ...inputEnv(inputs), ...env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe']
   })
   let log = ''
   let stderr = ''
+  let exitedAt = 0
   child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString('utf8')))
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
-  const exitCode = await new Promise<number>((resolveExit) =>
+  child.on('exit', () => (exitedAt = performance.now()))
+  const exitCode = await new Promise<number>((resolveExit, reject) => {
+    child.on('error', reject)
     child.on('close', (code) => resolveExit(code ?? -1))
-  )
-  return { ...readResults(env, exitCode, log), stderr }
+  })
+  return { ...readResults(env, exitCode, log), stderr, spawnedAt, exitedAt }
 }
