@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { ApiErrorDetails } from '../src/api-error.js'
-import { FailureCode, type BatchFailure, type DeleteBatchResult } from '../src/execute.js'
+import { FailureCode, type BatchFailure, type DeleteBatchResult } from '../src/results.js'
 import type { SourceServer } from '../src/selection.js'
 import { SUMMARY_BYTE_BUDGET, renderSummary, type SummaryModel } from '../src/summary.js'
 

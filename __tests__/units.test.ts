@@ -5,7 +5,7 @@ import { denialLines } from '../src/denial.js'
 import { planBatches } from '../src/plan.js'
 import { buildOutputs } from '../src/report.js'
 import { ACTION_VERSION } from '../src/version.js'
-import type { DeleteBatchResult } from '../src/execute.js'
+import type { DeleteBatchResult } from '../src/results.js'
 
 describe('planBatches', () => {
   it.each([

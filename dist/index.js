@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4774);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3757);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 4774:
+/***/ 3757:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31519,6 +31519,10 @@ function requestIdOf(headers) {
     const value = headers['x-request-id'] ?? headers['x-apig-request-id'];
     return Array.isArray(value) ? value[0] : value;
 }
+/** Any 2xx: the call did what it asked, whatever the body. */
+function isSuccessStatus(status) {
+    return status >= 200 && status < 300;
+}
 /** A denial that must stop the run: any 401 or 403, SMS.9004 included. */
 function isAuthFailure(status) {
     return status === 401 || status === 403;
@@ -31680,7 +31684,7 @@ class ApiClient {
         try {
             const response = await http.request(method, url, callOptions.body ?? null, headers);
             const status = response.message.statusCode ?? 0;
-            const limit = status >= 200 && status < 300
+            const limit = isSuccessStatus(status)
                 ? (callOptions.maxBodyBytes ?? MAX_ERROR_BODY_BYTES)
                 : MAX_ERROR_BODY_BYTES;
             const { text, truncated } = await readBounded(response.message, limit);
@@ -31777,6 +31781,19 @@ function quoteValue(value, maxLength = 80) {
 /** A failure we expected could happen (the API refused, the listing broke): its message is shown as is. */
 class ActionError extends Error {
     name = 'ActionError';
+}
+/** A 401/403 that stopped the run: while listing, or at a batch. */
+class DeniedError extends ActionError {
+    denial;
+    batch;
+    name = 'DeniedError';
+    constructor(message, denial, 
+    /** The batch that was denied; undefined when the listing was. */
+    batch) {
+        super(message);
+        this.denial = denial;
+        this.batch = batch;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/endpoint.ts
@@ -32426,9 +32443,8 @@ function denialAdvice(error, authKind) {
     return ['The request was refused. Check the permissions of the IAM user or agency.'];
 }
 
-;// CONCATENATED MODULE: ./src/execute.ts
-
-
+;// CONCATENATED MODULE: ./src/results.ts
+/** What happened to each batch: the record every output, log line and summary row is built from. */
 /** Our own error codes, for failures that carry no code from the API. */
 const FailureCode = {
     notAttempted: 'NOT_ATTEMPTED',
@@ -32436,6 +32452,21 @@ const FailureCode = {
     timeout: 'TIMEOUT',
     internal: 'INTERNAL_ERROR'
 };
+/** How many IDs the batches deleted and failed. */
+function tally(batches) {
+    let deleted = 0;
+    let failed = 0;
+    for (const batch of batches) {
+        deleted += batch.deletedIds.length;
+        failed += batch.failedIds.length;
+    }
+    return { deleted, failed };
+}
+
+;// CONCATENATED MODULE: ./src/execute.ts
+
+
+
 /**
  * Sends every batch and accounts for every ID. The first batch goes alone, so a
  * bad credential costs one request; once a batch succeeds, up to `concurrency`
@@ -32500,13 +32531,13 @@ async function deleteBatch(plan, api, log) {
     log(`IDs: ${plan.ids.join(', ')}`);
     const call = await api.deleteSources(plan.ids, label, log);
     const { response } = call;
-    if (response && response.status >= 200 && response.status < 300) {
+    if (response && isSuccessStatus(response.status)) {
         log(`Deleted ${plan.ids.length} IDs (HTTP ${response.status}).`);
         return { result: { ...base(plan, call.attempts), deletedIds: [...plan.ids] } };
     }
-    const failure = failureOf(call);
-    if (response && isAuthFailure(response.status)) {
-        const error = parseApiError(response.status, response.body, requestIdOf(response.headers));
+    const error = response && parseApiError(response.status, response.body, requestIdOf(response.headers));
+    const failure = failureOf(call, error);
+    if (error && isAuthFailure(error.status)) {
         log(`Denied: ${describeFailure(failure)}. The run stops here; details follow.`);
         return { result: failed(plan, failure, call.attempts), denial: error };
     }
@@ -32551,11 +32582,10 @@ function isGatewayError(call) {
     return (response !== undefined &&
         /^APIGW?\./.test(parseApiError(response.status, response.body).errorCode));
 }
-function failureOf(call) {
-    if (call.response) {
-        const error = parseApiError(call.response.status, call.response.body);
-        return { status: call.response.status, errorCode: error.errorCode, errorMsg: error.errorMsg };
-    }
+/** The batch's failure: from the parsed error response, or from the network error. */
+function failureOf(call, error) {
+    if (error)
+        return { status: error.status, errorCode: error.errorCode, errorMsg: error.errorMsg };
     const networkError = call.networkError;
     return {
         status: null,
@@ -32614,7 +32644,7 @@ function decodeOutcomeOf(call) {
             ok: false,
             reason: `IAM could not be reached: ${call.networkError?.message ?? 'no response'}`
         };
-    if (response.status < 200 || response.status >= 300) {
+    if (!isSuccessStatus(response.status)) {
         const error = parseApiError(response.status, response.body);
         const why = response.status === 403
             ? ' (the credentials lack sts::decodeAuthorizationMessage)'
@@ -32638,11 +32668,16 @@ function decodeOutcomeOf(call) {
 }
 /** The decoded message's format is undocumented: pretty-print it when it is JSON, else keep it as is. */
 function prettyIfJson(text) {
+    return prettyJsonObject(text) ?? text;
+}
+/** A JSON object or array, pretty-printed; undefined for anything else (a bare JSON string stays text). */
+function prettyJsonObject(text) {
     try {
-        return JSON.stringify(JSON.parse(text), null, 2);
+        const value = JSON.parse(text);
+        return typeof value === 'object' && value !== null ? JSON.stringify(value, null, 2) : undefined;
     }
     catch {
-        return text;
+        return undefined;
     }
 }
 /** How to decode by hand when we could not. */
@@ -32740,6 +32775,8 @@ class SmsApi {
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
+
+
 /** GitHub accepts up to 1 MiB per step; we stay at half of that. */
 const SUMMARY_BYTE_BUDGET = 512 * 1024;
 /** Row caps: beyond these a table ends with a line saying how many rows were left out. */
@@ -32759,8 +32796,6 @@ const DENIAL_TABLE_SHARE = 1 / 16;
 const CODE_BLOCK_SHARE = 0.14;
 /** Kept free for the servers section's own heading, note and wrapper. */
 const SERVER_SECTION_RESERVE = 2048;
-/** Must match FailureCode.notAttempted in execute.ts (not imported: execute.ts loads @actions/core). */
-const NOT_ATTEMPTED = 'NOT_ATTEMPTED';
 const NONE = '—';
 /**
  * Renders the job summary. `budgetBytes` (default SUMMARY_BYTE_BUDGET) bounds the UTF-8 size
@@ -32851,7 +32886,7 @@ function batchResult(batch) {
         return 'deleted';
     if (batch.deletedIds.length > 0)
         return 'partial';
-    if (batch.attempts === 0 && batch.failure?.errorCode === NOT_ATTEMPTED)
+    if (batch.attempts === 0 && batch.failure?.errorCode === FailureCode.notAttempted)
         return 'not attempted';
     return 'failed';
 }
@@ -32959,7 +32994,7 @@ function denialSection(denial, budget) {
         const decoded = denial.decoded;
         if (decoded?.ok) {
             parts.push('#### Decoded authorization message');
-            const pretty = prettyJson(decoded.message);
+            const pretty = prettyJsonObject(decoded.message);
             parts.push(clippedCodeBlock(pretty ?? decoded.message, pretty ? 'json' : 'text', codeBytes));
         }
         else {
@@ -33099,15 +33134,6 @@ function clippedCodeBlock(content, language, maxBytes) {
     const left = content.length - kept.length;
     return `${codeBlock(kept, language)}\n\n_… ${count(left, 'more character')} not shown; the job log has it in full._`;
 }
-function prettyJson(text) {
-    try {
-        const value = JSON.parse(text);
-        return typeof value === 'object' && value !== null ? JSON.stringify(value, null, 2) : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
 /** The last-resort guard: cut at a line end so that the result fits in budget bytes. */
 function fitToBudget(text, budget) {
     if (byteLength(text) <= budget)
@@ -33198,19 +33224,6 @@ function isoTime(ms) {
 /** The largest page GET /v3/sources serves, and the largest offset it accepts. */
 const LIST_PAGE_SIZE = 200;
 const MAX_OFFSET = 65_535;
-/** A 401/403 that stopped the run before any delete. */
-class DeniedError extends ActionError {
-    denial;
-    batch;
-    name = 'DeniedError';
-    constructor(message, denial, 
-    /** The batch that was denied; undefined when the listing was. */
-    batch) {
-        super(message);
-        this.denial = denial;
-        this.batch = batch;
-    }
-}
 /** Resolves the target: the IDs given, or every listed server that matches the selection. */
 async function resolveTargets(target, api, nowMs) {
     if (target.kind === 'ids')
@@ -33230,10 +33243,7 @@ async function listAllSources(api) {
     const byId = new Map();
     let offset = 0;
     for (;;) {
-        const lines = [];
-        const call = await api.listSources(offset, LIST_PAGE_SIZE, (line) => lines.push(line));
-        for (const line of lines)
-            info(line);
+        const call = await api.listSources(offset, LIST_PAGE_SIZE, (line) => info(line));
         const page = parseListPage(call, offset);
         // Records can shift between pages while others delete; keep each ID once.
         for (const server of page.servers)
@@ -33251,7 +33261,7 @@ function parseListPage(call, offset) {
     const { response } = call;
     if (!response)
         throw new ActionError(`${where} failed: ${call.networkError?.message ?? 'no response'}; nothing was deleted.`);
-    if (response.status < 200 || response.status >= 300) {
+    if (!isSuccessStatus(response.status)) {
         const error = parseApiError(response.status, response.body, requestIdOf(response.headers));
         const message = `${where} failed: HTTP ${response.status} ${error.errorCode}: ${error.errorMsg}; nothing was deleted.`;
         if (isAuthFailure(response.status))
@@ -33277,6 +33287,7 @@ function parseListPage(call, offset) {
 }
 
 ;// CONCATENATED MODULE: ./src/main.ts
+
 
 
 
@@ -33363,13 +33374,12 @@ function announceTargets(config, targets) {
         : 'No source server matches the selection: nothing to delete.');
 }
 function reportFailures(batches, config) {
-    const deleted = batches.reduce((n, b) => n + b.deletedIds.length, 0);
-    const failed = batches.filter((b) => b.failedIds.length > 0);
-    const failedIds = failed.reduce((n, b) => n + b.failedIds.length, 0);
-    info(`Result: ${deleted} deleted, ${failedIds} failed, in ${batches.length} batch(es).`);
-    if (failedIds === 0)
+    const { deleted, failed } = tally(batches);
+    info(`Result: ${deleted} deleted, ${failed} failed, in ${batches.length} batch(es).`);
+    if (failed === 0)
         return;
-    const message = `${failedIds} ID(s) in ${failed.length} batch(es) were not deleted; see the failed-ids and failed-batches outputs.`;
+    const failedBatches = batches.filter((b) => b.failedIds.length > 0).length;
+    const message = `${failed} ID(s) in ${failedBatches} batch(es) were not deleted; see the failed-ids and failed-batches outputs.`;
     if (config.failOnError)
         setFailed(message);
     else
@@ -33423,7 +33433,7 @@ async function reportDenial(denied, state, deps) {
         advice: denialAdvice(error, config?.auth.kind ?? 'token'),
         iamEndpoint: config?.iamEndpoint
     };
-    const notDeleted = state.batches.reduce((n, b) => n + b.failedIds.length, 0);
+    const notDeleted = tally(state.batches).failed;
     const text = [
         `${denied.message} The run stopped${state.batches.length > 0 ? `; ${notDeleted} ID(s) were not deleted` : ' before deleting anything'}.`,
         ...lines.slice(1),
@@ -33443,26 +33453,24 @@ async function writeSummary(state, durationMs) {
         return;
     await (0,promises_namespaceObject.appendFile)(path, `${renderSummary(summaryModel(state, durationMs))}\n`, 'utf8');
 }
+/** The one-word verdict of the run, for the summary. */
+function outcomeOf(state, deleted, failed) {
+    if (state.denial)
+        return 'denied';
+    if (!state.config)
+        return 'invalid-input';
+    if (state.errorMessage || failed > 0)
+        return deleted > 0 ? 'partial' : 'failed';
+    if (state.targets?.ids.length === 0)
+        return 'nothing-to-do';
+    return state.config.dryRun ? 'dry-run' : 'deleted';
+}
 function summaryModel(state, durationMs) {
     const { config, targets, batches } = state;
-    const deleted = batches.reduce((n, b) => n + b.deletedIds.length, 0);
-    const failed = batches.reduce((n, b) => n + b.failedIds.length, 0);
+    const { deleted, failed } = tally(batches);
     const dryRun = config?.dryRun ?? false;
-    const outcome = state.denial
-        ? 'denied'
-        : !config
-            ? 'invalid-input'
-            : state.errorMessage || failed > 0
-                ? deleted > 0
-                    ? 'partial'
-                    : 'failed'
-                : targets?.ids.length === 0
-                    ? 'nothing-to-do'
-                    : dryRun
-                        ? 'dry-run'
-                        : 'deleted';
     return {
-        outcome,
+        outcome: outcomeOf(state, deleted, failed),
         dryRun,
         mode: config?.target.kind === 'selection'
             ? { kind: 'selection', filters: describeSelection(config.target.filter) }

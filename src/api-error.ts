@@ -62,6 +62,11 @@ export function requestIdOf(
   return Array.isArray(value) ? value[0] : value
 }
 
+/** Any 2xx: the call did what it asked, whatever the body. */
+export function isSuccessStatus(status: number): boolean {
+  return status >= 200 && status < 300
+}
+
 /** A denial that must stop the run: any 401 or 403, SMS.9004 included. */
 export function isAuthFailure(status: number | null): boolean {
   return status === 401 || status === 403

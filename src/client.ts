@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage, RequestOptions } from 'node:
 import * as core from '@actions/core'
 import { HttpClient, type HttpClientResponse } from '@actions/http-client'
 import type { RequestHandler } from '@actions/http-client/lib/interfaces'
-import { parseApiError } from './api-error.js'
+import { isSuccessStatus, parseApiError } from './api-error.js'
 import { decideRetry, parseRetryAfter, type RetryPolicy } from './retry.js'
 import { USER_AGENT } from './version.js'
 
@@ -156,10 +156,9 @@ export class ApiClient {
         headers
       )
       const status = response.message.statusCode ?? 0
-      const limit =
-        status >= 200 && status < 300
-          ? (callOptions.maxBodyBytes ?? MAX_ERROR_BODY_BYTES)
-          : MAX_ERROR_BODY_BYTES
+      const limit = isSuccessStatus(status)
+        ? (callOptions.maxBodyBytes ?? MAX_ERROR_BODY_BYTES)
+        : MAX_ERROR_BODY_BYTES
       const { text, truncated } = await readBounded(response.message, limit)
       // Never log headers: they carry the credentials.
       core.debug(

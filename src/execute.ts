@@ -1,37 +1,15 @@
 import * as core from '@actions/core'
-import { isAuthFailure, parseApiError, requestIdOf, type ApiErrorDetails } from './api-error.js'
+import {
+  isAuthFailure,
+  isSuccessStatus,
+  parseApiError,
+  requestIdOf,
+  type ApiErrorDetails
+} from './api-error.js'
 import type { CallResult } from './client.js'
 import type { BatchPlan } from './plan.js'
+import { FailureCode, type BatchFailure, type DeleteBatchResult } from './results.js'
 import type { SmsApi } from './sms-api.js'
-
-/** Our own error codes, for failures that carry no code from the API. */
-export const FailureCode = {
-  notAttempted: 'NOT_ATTEMPTED',
-  network: 'NETWORK_ERROR',
-  timeout: 'TIMEOUT',
-  internal: 'INTERNAL_ERROR'
-} as const
-
-export interface BatchFailure {
-  /** HTTP status, or null when no response arrived. */
-  status: number | null
-  errorCode: string
-  errorMsg: string
-}
-
-/** What happened to one batch. deletedIds and failedIds split ids exactly. */
-export interface DeleteBatchResult {
-  batch: number
-  ids: string[]
-  deletedIds: string[]
-  failedIds: string[]
-  /** Set whenever failedIds is not empty. */
-  failure?: BatchFailure
-  /** IDs we count as deleted because a check found them gone after a lost response. */
-  alreadyAbsentIds: string[]
-  /** Requests sent for the delete (0 when not attempted). */
-  attempts: number
-}
 
 export interface ExecutionResult {
   batches: DeleteBatchResult[]
@@ -135,14 +113,15 @@ async function deleteBatch(
   log(`IDs: ${plan.ids.join(', ')}`)
   const call = await api.deleteSources(plan.ids, label, log)
   const { response } = call
-  if (response && response.status >= 200 && response.status < 300) {
+  if (response && isSuccessStatus(response.status)) {
     log(`Deleted ${plan.ids.length} IDs (HTTP ${response.status}).`)
     return { result: { ...base(plan, call.attempts), deletedIds: [...plan.ids] } }
   }
 
-  const failure = failureOf(call)
-  if (response && isAuthFailure(response.status)) {
-    const error = parseApiError(response.status, response.body, requestIdOf(response.headers))
+  const error =
+    response && parseApiError(response.status, response.body, requestIdOf(response.headers))
+  const failure = failureOf(call, error)
+  if (error && isAuthFailure(error.status)) {
     log(`Denied: ${describeFailure(failure)}. The run stops here; details follow.`)
     return { result: failed(plan, failure, call.attempts), denial: error }
   }
@@ -199,11 +178,9 @@ function isGatewayError(call: CallResult): boolean {
   )
 }
 
-function failureOf(call: CallResult): BatchFailure {
-  if (call.response) {
-    const error = parseApiError(call.response.status, call.response.body)
-    return { status: call.response.status, errorCode: error.errorCode, errorMsg: error.errorMsg }
-  }
+/** The batch's failure: from the parsed error response, or from the network error. */
+function failureOf(call: CallResult, error: ApiErrorDetails | undefined): BatchFailure {
+  if (error) return { status: error.status, errorCode: error.errorCode, errorMsg: error.errorMsg }
   const networkError = call.networkError
   return {
     status: null,

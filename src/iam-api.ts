@@ -1,5 +1,5 @@
 import type { ApiClient, CallResult } from './client.js'
-import { parseApiError } from './api-error.js'
+import { isSuccessStatus, parseApiError } from './api-error.js'
 
 export type DecodeOutcome = { ok: true; message: string } | { ok: false; reason: string }
 
@@ -25,7 +25,7 @@ export function decodeOutcomeOf(call: CallResult): DecodeOutcome {
       ok: false,
       reason: `IAM could not be reached: ${call.networkError?.message ?? 'no response'}`
     }
-  if (response.status < 200 || response.status >= 300) {
+  if (!isSuccessStatus(response.status)) {
     const error = parseApiError(response.status, response.body)
     const why =
       response.status === 403
@@ -50,10 +50,16 @@ export function decodeOutcomeOf(call: CallResult): DecodeOutcome {
 
 /** The decoded message's format is undocumented: pretty-print it when it is JSON, else keep it as is. */
 export function prettyIfJson(text: string): string {
+  return prettyJsonObject(text) ?? text
+}
+
+/** A JSON object or array, pretty-printed; undefined for anything else (a bare JSON string stays text). */
+export function prettyJsonObject(text: string): string | undefined {
   try {
-    return JSON.stringify(JSON.parse(text), null, 2)
+    const value: unknown = JSON.parse(text)
+    return typeof value === 'object' && value !== null ? JSON.stringify(value, null, 2) : undefined
   } catch {
-    return text
+    return undefined
   }
 }
 

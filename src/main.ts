@@ -4,8 +4,9 @@ import { createAuthorizer } from './auth.js'
 import { ApiClient } from './client.js'
 import { parseConfig, type ActionConfig } from './config.js'
 import { denialAdvice, denialLines } from './denial.js'
-import { ActionError, ConfigError } from './errors.js'
-import { executeBatches, notAttemptedBatches, type DeleteBatchResult } from './execute.js'
+import { ActionError, ConfigError, DeniedError } from './errors.js'
+import { executeBatches, notAttemptedBatches } from './execute.js'
+import { tally, type DeleteBatchResult } from './results.js'
 import { decodeAuthorizationMessage, manualDecodeHint, type DecodeOutcome } from './iam-api.js'
 import { maskSecrets, readRawInputs } from './inputs.js'
 import { planBatches } from './plan.js'
@@ -14,7 +15,7 @@ import { DEFAULT_BACKOFF } from './retry.js'
 import { describeSelection } from './selection.js'
 import { SmsApi } from './sms-api.js'
 import { renderSummary, type SummaryModel } from './summary.js'
-import { DeniedError, resolveTargets, type Targets } from './targets.js'
+import { resolveTargets, type Targets } from './targets.js'
 
 /** Time and randomness, injectable so tests need not wait for real backoff. */
 export interface RunDependencies {
@@ -124,12 +125,11 @@ function announceTargets(config: ActionConfig, targets: Targets): void {
 }
 
 function reportFailures(batches: readonly DeleteBatchResult[], config: ActionConfig): void {
-  const deleted = batches.reduce((n, b) => n + b.deletedIds.length, 0)
-  const failed = batches.filter((b) => b.failedIds.length > 0)
-  const failedIds = failed.reduce((n, b) => n + b.failedIds.length, 0)
-  core.info(`Result: ${deleted} deleted, ${failedIds} failed, in ${batches.length} batch(es).`)
-  if (failedIds === 0) return
-  const message = `${failedIds} ID(s) in ${failed.length} batch(es) were not deleted; see the failed-ids and failed-batches outputs.`
+  const { deleted, failed } = tally(batches)
+  core.info(`Result: ${deleted} deleted, ${failed} failed, in ${batches.length} batch(es).`)
+  if (failed === 0) return
+  const failedBatches = batches.filter((b) => b.failedIds.length > 0).length
+  const message = `${failed} ID(s) in ${failedBatches} batch(es) were not deleted; see the failed-ids and failed-batches outputs.`
   if (config.failOnError) core.setFailed(message)
   else core.warning(message, { title: 'Some source servers were not deleted' })
 }
@@ -190,7 +190,7 @@ async function reportDenial(
     advice: denialAdvice(error, config?.auth.kind ?? 'token'),
     iamEndpoint: config?.iamEndpoint
   }
-  const notDeleted = state.batches.reduce((n, b) => n + b.failedIds.length, 0)
+  const notDeleted = tally(state.batches).failed
   const text = [
     `${denied.message} The run stopped${state.batches.length > 0 ? `; ${notDeleted} ID(s) were not deleted` : ' before deleting anything'}.`,
     ...lines.slice(1),
@@ -212,26 +212,21 @@ async function writeSummary(state: RunState, durationMs: number): Promise<void> 
   await appendFile(path, `${renderSummary(summaryModel(state, durationMs))}\n`, 'utf8')
 }
 
+/** The one-word verdict of the run, for the summary. */
+function outcomeOf(state: RunState, deleted: number, failed: number): SummaryModel['outcome'] {
+  if (state.denial) return 'denied'
+  if (!state.config) return 'invalid-input'
+  if (state.errorMessage || failed > 0) return deleted > 0 ? 'partial' : 'failed'
+  if (state.targets?.ids.length === 0) return 'nothing-to-do'
+  return state.config.dryRun ? 'dry-run' : 'deleted'
+}
+
 function summaryModel(state: RunState, durationMs: number): SummaryModel {
   const { config, targets, batches } = state
-  const deleted = batches.reduce((n, b) => n + b.deletedIds.length, 0)
-  const failed = batches.reduce((n, b) => n + b.failedIds.length, 0)
+  const { deleted, failed } = tally(batches)
   const dryRun = config?.dryRun ?? false
-  const outcome: SummaryModel['outcome'] = state.denial
-    ? 'denied'
-    : !config
-      ? 'invalid-input'
-      : state.errorMessage || failed > 0
-        ? deleted > 0
-          ? 'partial'
-          : 'failed'
-        : targets?.ids.length === 0
-          ? 'nothing-to-do'
-          : dryRun
-            ? 'dry-run'
-            : 'deleted'
   return {
-    outcome,
+    outcome: outcomeOf(state, deleted, failed),
     dryRun,
     mode:
       config?.target.kind === 'selection'

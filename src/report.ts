@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import type { DeleteBatchResult } from './execute.js'
+import type { DeleteBatchResult } from './results.js'
 
 /** Every output the action sets. A test keeps this list and action.yml identical. */
 export const OUTPUT_NAMES = [

@@ -4,8 +4,8 @@
  * and the output is kept under SUMMARY_BYTE_BUDGET bytes of UTF-8 whatever the input.
  */
 import type { ApiErrorDetails } from './api-error.js'
-import type { DeleteBatchResult } from './execute.js'
-import type { DecodeOutcome } from './iam-api.js'
+import { FailureCode, type DeleteBatchResult } from './results.js'
+import { prettyJsonObject, type DecodeOutcome } from './iam-api.js'
 import type { SourceServer } from './selection.js'
 
 export interface SummaryModel {
@@ -58,9 +58,6 @@ const DENIAL_TABLE_SHARE = 1 / 16
 const CODE_BLOCK_SHARE = 0.14
 /** Kept free for the servers section's own heading, note and wrapper. */
 const SERVER_SECTION_RESERVE = 2048
-
-/** Must match FailureCode.notAttempted in execute.ts (not imported: execute.ts loads @actions/core). */
-const NOT_ATTEMPTED = 'NOT_ATTEMPTED'
 
 const NONE = '—'
 
@@ -162,7 +159,8 @@ type BatchResultKind = 'deleted' | 'partial' | 'failed' | 'not attempted'
 function batchResult(batch: DeleteBatchResult): BatchResultKind {
   if (batch.failedIds.length === 0) return 'deleted'
   if (batch.deletedIds.length > 0) return 'partial'
-  if (batch.attempts === 0 && batch.failure?.errorCode === NOT_ATTEMPTED) return 'not attempted'
+  if (batch.attempts === 0 && batch.failure?.errorCode === FailureCode.notAttempted)
+    return 'not attempted'
   return 'failed'
 }
 
@@ -278,7 +276,7 @@ function denialSection(denial: NonNullable<SummaryModel['denial']>, budget: numb
     const decoded = denial.decoded
     if (decoded?.ok) {
       parts.push('#### Decoded authorization message')
-      const pretty = prettyJson(decoded.message)
+      const pretty = prettyJsonObject(decoded.message)
       parts.push(clippedCodeBlock(pretty ?? decoded.message, pretty ? 'json' : 'text', codeBytes))
     } else {
       if (decoded) {
@@ -444,15 +442,6 @@ function clippedCodeBlock(content: string, language: string, maxBytes: number): 
   if (kept.length === content.length) return codeBlock(content, language)
   const left = content.length - kept.length
   return `${codeBlock(kept, language)}\n\n_… ${count(left, 'more character')} not shown; the job log has it in full._`
-}
-
-function prettyJson(text: string): string | undefined {
-  try {
-    const value: unknown = JSON.parse(text)
-    return typeof value === 'object' && value !== null ? JSON.stringify(value, null, 2) : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /** The last-resort guard: cut at a line end so that the result fits in budget bytes. */

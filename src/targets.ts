@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
-import { isAuthFailure, parseApiError, requestIdOf, type ApiErrorDetails } from './api-error.js'
+import { isAuthFailure, isSuccessStatus, parseApiError, requestIdOf } from './api-error.js'
 import type { CallResult } from './client.js'
-import { ActionError } from './errors.js'
+import { ActionError, DeniedError } from './errors.js'
 import type { TargetConfig } from './config.js'
 import { idProblem } from './ids.js'
 import {
@@ -21,19 +21,6 @@ export interface Targets {
   ids: string[]
   duplicates: string[]
   selected?: SourceServer[]
-}
-
-/** A 401/403 that stopped the run before any delete. */
-export class DeniedError extends ActionError {
-  override readonly name = 'DeniedError'
-  constructor(
-    message: string,
-    readonly denial: ApiErrorDetails,
-    /** The batch that was denied; undefined when the listing was. */
-    readonly batch?: number
-  ) {
-    super(message)
-  }
 }
 
 /** Resolves the target: the IDs given, or every listed server that matches the selection. */
@@ -61,9 +48,7 @@ export async function listAllSources(api: SmsApi): Promise<SourceServer[]> {
   const byId = new Map<string, SourceServer>()
   let offset = 0
   for (;;) {
-    const lines: string[] = []
-    const call = await api.listSources(offset, LIST_PAGE_SIZE, (line) => lines.push(line))
-    for (const line of lines) core.info(line)
+    const call = await api.listSources(offset, LIST_PAGE_SIZE, (line) => core.info(line))
     const page = parseListPage(call, offset)
     // Records can shift between pages while others delete; keep each ID once.
     for (const server of page.servers) byId.set(server.id, server)
@@ -87,7 +72,7 @@ function parseListPage(
     throw new ActionError(
       `${where} failed: ${call.networkError?.message ?? 'no response'}; nothing was deleted.`
     )
-  if (response.status < 200 || response.status >= 300) {
+  if (!isSuccessStatus(response.status)) {
     const error = parseApiError(response.status, response.body, requestIdOf(response.headers))
     const message = `${where} failed: HTTP ${response.status} ${error.errorCode}: ${error.errorMsg}; nothing was deleted.`
     if (isAuthFailure(response.status)) throw new DeniedError(message, error)
